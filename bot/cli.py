@@ -1,0 +1,230 @@
+"""The `sommelier` command: a thin layer that builds settings, the catalog and the Hub client,
+calls them, and prints the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from index.errors import CatalogError, NotInCatalog
+from index.hub import Hub
+from index.scores import import_scores
+from index.store import Catalog
+from index.sync import Progress, SyncReport, run_sync
+
+from .errors import FrontError
+from .settings import Settings, load_settings
+
+log = logging.getLogger("sommelier")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sommelier", description="Pick an open-weight LLM from the Hugging Face Hub.")
+    parser.add_argument("--config", type=Path, help="a TOML settings file (see configs/default.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (level INFO)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sync = commands.add_parser("sync", help="bring the catalog up to date with the Hub")
+    sync.add_argument("--limit", type=int, help="only the N most downloaded models (no drops)")
+    sync.add_argument("--no-trees", action="store_true", help="skip fetching GGUF file sizes")
+    sync.add_argument("--no-scores", action="store_true", help="skip importing leaderboard scores")
+    sync.add_argument("--json", action="store_true", help="print the report as JSON")
+    sync.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    model = commands.add_parser("model", help="every stored and derived field of one model")
+    model.add_argument("id", help="a Hub model id, e.g. Qwen/Qwen2.5-7B-Instruct")
+    model.add_argument("--json", action="store_true", help="print JSON")
+
+    stats = commands.add_parser("stats", help="what the catalog holds")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
+    scores = commands.add_parser("import-scores", help="import a leaderboard file (CSV, JSON, Parquet)")
+    scores.add_argument("file", type=Path)
+    scores.add_argument("--source", choices=["open_llm_v2", "open_llm_v1", "arena"], help="default: from columns")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config, os.environ if environ is None else environ)
+    except FrontError as error:
+        print(f"sommelier: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level="INFO" if args.verbose else settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return COMMANDS[args.command](args, settings)
+    except CatalogError as error:
+        print(f"sommelier: {error}", file=sys.stderr)
+        return 1
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    return Catalog(settings.catalog_path)
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
+    options = settings.sync
+    if args.limit is not None:
+        options = replace(options, limit=max(1, args.limit))
+    if args.no_trees:
+        options = replace(options, gguf_tree_top_n=0)
+    if args.no_scores:
+        options = replace(options, score_sources=())
+    hub = Hub(settings.hub)
+    with open_catalog(settings) as catalog:
+        bar = None if args.quiet or args.json else ProgressBar(sys.stderr)
+        try:
+            report = run_sync(catalog, hub, options, on_progress=bar.update if bar else None)
+        finally:
+            if bar:
+                bar.close()
+        if args.json:
+            print(json.dumps(report.as_dict(), indent=2))
+        else:
+            print(summary(report, catalog))
+    return 0
+
+
+def summary(report: SyncReport, catalog: Catalog) -> str:
+    stats = catalog.stats()
+    lines = [
+        f"Synced in {report.seconds:.1f} s ({report.calls} Hub calls): {report.listed:,} models listed, "
+        f"{report.added:,} added, {report.updated:,} updated, {report.dropped:,} dropped"
+        + ("" if report.complete else " (partial listing: nothing dropped)"),
+        f"Catalog: {report.total:,} models, {stats['gguf_repos_with_sizes']:,} GGUF repos with file sizes, "
+        f"{stats['scored_models']:,} with leaderboard scores (generation {report.generation}).",
+    ]
+    families = ", ".join(f"{name} {count:,}" for name, count in list(stats["by_family"].items())[:8])
+    lines.append(f"Families: {families}")
+    commercial = ", ".join(f"{name} {count:,}" for name, count in stats["by_commercial"].items())
+    lines.append(f"Commercial use: {commercial}")
+    if report.skipped:
+        lines.append(f"Skipped {report.skipped} unreadable records (see the log).")
+    lines.extend(f"Warning: {warning}" for warning in report.warnings)
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """A tqdm bar on stderr: pages, models, GGUF trees and the listing rate."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self.stream = stream
+        self.bar: Any = None
+        self.phase = ""
+
+    def update(self, progress: Progress) -> None:
+        if progress.phase != self.phase:
+            self.close()
+            self.phase = progress.phase
+            if progress.phase in {"listing", "trees"}:
+                total = progress.trees_total if progress.phase == "trees" else None
+                unit = "tree" if progress.phase == "trees" else "model"
+                self.bar = self._tqdm(total=total, unit=unit, desc=progress.phase, file=self.stream, leave=False)
+            elif progress.phase != "done":
+                print(f"{progress.phase}…", file=self.stream)
+        if self.bar is None:
+            return
+        if progress.phase == "listing":
+            self.bar.n = progress.models
+            self.bar.set_postfix(
+                pages=progress.pages, rate=f"{progress.rate:,.0f}/s", calls=progress.calls, refresh=False
+            )
+        else:
+            self.bar.n = progress.trees_done
+            self.bar.set_postfix(failed=progress.tree_failures, calls=progress.calls, refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
+    with open_catalog(settings) as catalog:
+        record = catalog.model(args.id)
+        if record is None:
+            candidates = catalog.search_names(args.id, limit=5)
+            hint = f" Did you mean: {', '.join(candidates)}?" if candidates else ""
+            raise NotInCatalog(f"No model {args.id!r} is in the catalog.{hint}")
+    if args.json:
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return 0
+    print(describe_model(record))
+    return 0
+
+
+def _gb(size: int | None) -> str:
+    return f"{size / 1e9:.2f} GB" if size else "size unknown"
+
+
+def describe_model(record: dict[str, Any]) -> str:
+    params = f"{record['params'] / 1e9:.2f}B" if record.get("params") else "unknown"
+    lines = [
+        record["id"],
+        f"  family {record.get('family') or 'unknown'}, {params} parameters, kind {record.get('kind')}",
+        f"  context {record.get('context_length') or 'unknown'}, "
+        f"formats {', '.join(record.get('formats') or []) or '-'}",
+        f"  licence {record.get('license') or 'none stated'} → commercial use: {record.get('commercial')}",
+        f"  downloads {record.get('downloads') or 0:,}, likes {record.get('likes') or 0:,}, "
+        f"3-day trend {record.get('trend_3d') if record.get('trend_3d') is not None else 'n/a'}",
+    ]
+    if record.get("base_model"):
+        lines.append(f"  base model {record['base_model']} ({record.get('relation') or 'derived'})")
+    for file in record.get("files", [])[:20]:
+        lines.append(f"  {file['quant']:<8} {_gb(file['size']):>14}  {file['path']}")
+    for source, score in record.get("scores", {}).items():
+        origin = f" (from {score['inherited_from']})" if score.get("inherited_from") else ""
+        lines.append(f"  {source}: {score['average']}{origin}")
+    return "\n".join(lines)
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    with open_catalog(settings) as catalog:
+        stats = catalog.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"{stats['models']:,} models (generation {stats['generation']}), {stats['file_bytes'] / 1e6:.1f} MB")
+    for key in ("by_family", "by_commercial", "by_kind"):
+        print(f"{key[3:]}: " + ", ".join(f"{name} {count:,}" for name, count in stats[key].items()))
+    last = stats.get("last_sync")
+    if last:
+        print(f"last sync {last['finished_at']}: +{last['added']} ~{last['updated']} -{last['dropped']}")
+    return 0
+
+
+def cmd_import_scores(args: argparse.Namespace, settings: Settings) -> int:
+    with open_catalog(settings) as catalog:
+        result = import_scores(catalog, args.file, args.source)
+    print(
+        f"{result.source}: {result.stored:,} models scored from {result.rows:,} rows, "
+        f"{result.in_catalog:,} of them in the catalog, {result.unmatched:,} rows not matched"
+    )
+    return 0
+
+
+COMMANDS = {
+    "sync": cmd_sync,
+    "model": cmd_model,
+    "stats": cmd_stats,
+    "import-scores": cmd_import_scores,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

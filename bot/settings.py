@@ -1,0 +1,173 @@
+"""Settings: one list of records (name, default, help, environment variable), overridden by a TOML
+file and then by the environment, built once in `main` into a typed `Settings` and passed down."""
+
+from __future__ import annotations
+
+import contextlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.hub import HubOptions
+from index.scores import ScoreSource, iter_sources
+from index.sync import Listing, SyncOptions
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    env: str | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "./data", "Data folder: the catalog, the search index, models, caches.", "SOMMELIER_HOME"),
+    Setting("log_level", "WARNING", "Logging level: DEBUG, INFO, WARNING or ERROR.", "SOMMELIER_LOG_LEVEL"),
+    Setting("hub.endpoint", "https://huggingface.co", "Base URL of the Hugging Face Hub.", "HF_ENDPOINT"),
+    Setting("hub.token", "", "Hub access token (empty: anonymous; raises the rate limit).", "HF_TOKEN"),
+    Setting("hub.page_size", 1000, "Models per listing page (the Hub allows up to 1000)."),
+    Setting("hub.timeout", 30.0, "Seconds to wait for one Hub answer."),
+    Setting("hub.max_retries", 5, "Retries of a failing Hub call (429, 5xx, timeouts, truncated pages)."),
+    Setting("hub.backoff_base", 1.0, "First wait between retries, in seconds; doubles on each retry."),
+    Setting("hub.backoff_max", 60.0, "Longest wait between two retries, in seconds."),
+    Setting("hub.calls_per_window", 500, "Most Hub API calls per window (anonymous: 500 per 5 minutes)."),
+    Setting("hub.window_seconds", 300.0, "Length of the rate-limit window, in seconds."),
+    Setting("sync.limit", 0, "Take only the N most downloaded models (0: walk every page)."),
+    Setting("sync.pipeline_tags", ["text-generation"], "Pipeline tags whose models are listed."),
+    Setting("sync.filters", ["gguf"], "Tags or libraries whose models are listed too (GGUF repos)."),
+    Setting("sync.min_downloads", 1, "Models with fewer downloads (last 30 days) are dropped."),
+    Setting("sync.stale_days", 365, "Models not modified for this many days..."),
+    Setting("sync.stale_min_downloads", 10, "...are dropped when they have fewer downloads than this."),
+    Setting("sync.gguf_tree_top_n", 500, "Fetch file sizes for the N most downloaded GGUF repos (and new ones)."),
+    Setting("sync.max_tree_failures", 10, "Stop fetching file trees after this many failures in a row."),
+    Setting("sync.history_days", 30, "Days of download/like snapshots kept for trends."),
+    Setting("sync.batch_size", 2000, "Models written to staging per transaction."),
+    Setting(
+        "scores.datasets",
+        [
+            {
+                "repo": "open-llm-leaderboard/contents",
+                "file": "data/train-00000-of-00001.parquet",
+                "source": "open_llm_v2",
+            }
+        ],
+        "Leaderboard files in Hub datasets, imported on every sync.",
+    ),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path
+    log_level: str
+    hub: HubOptions
+    sync: SyncOptions
+    values: Mapping[str, Any]
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.db"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and name not in BY_NAME:
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _coerce(setting: Setting, value: Any, origin: str) -> Any:
+    default = setting.default
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            value = value.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, int):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(default, float):
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif isinstance(default, str):
+        if isinstance(value, str):
+            return value
+    elif isinstance(default, list):
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list):
+            return value
+    raise SettingsError(f"{setting.name} in {origin} should be like {default!r}, not {value!r}")
+
+
+def load_settings(config_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then the TOML file (if given), then environment variables."""
+    values = {setting.name: setting.default for setting in SETTINGS}
+    if config_file is not None:
+        try:
+            table = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise SettingsError(f"Cannot read the settings file {config_file}: {error}") from error
+        for name, value in _flatten(table).items():
+            if name not in BY_NAME:
+                raise SettingsError(f"Unknown setting {name} in {config_file}")
+            values[name] = _coerce(BY_NAME[name], value, str(config_file))
+    for setting in SETTINGS:
+        if setting.env and environ and environ.get(setting.env):
+            values[setting.name] = _coerce(setting, environ[setting.env], f"${setting.env}")
+    return _build(values)
+
+
+def _build(values: dict[str, Any]) -> Settings:
+    home = Path(values["home"]).expanduser()
+    hub = HubOptions(
+        endpoint=values["hub.endpoint"].rstrip("/"),
+        token=values["hub.token"] or None,
+        page_size=max(1, values["hub.page_size"]),
+        timeout=values["hub.timeout"],
+        max_retries=max(0, values["hub.max_retries"]),
+        backoff_base=values["hub.backoff_base"],
+        backoff_max=values["hub.backoff_max"],
+        calls_per_window=values["hub.calls_per_window"],
+        window_seconds=values["hub.window_seconds"],
+    )
+    try:
+        score_sources: tuple[ScoreSource, ...] = tuple(iter_sources(values["scores.datasets"]))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise SettingsError("scores.datasets entries need a repo and a file") from error
+    listings = tuple(Listing(pipeline_tag=tag) for tag in values["sync.pipeline_tags"]) + tuple(
+        Listing(filter=name) for name in values["sync.filters"]
+    )
+    sync = SyncOptions(
+        limit=values["sync.limit"] or None,
+        listings=listings,
+        min_downloads=values["sync.min_downloads"],
+        stale_days=values["sync.stale_days"],
+        stale_min_downloads=values["sync.stale_min_downloads"],
+        gguf_tree_top_n=values["sync.gguf_tree_top_n"],
+        max_tree_failures=values["sync.max_tree_failures"],
+        history_days=values["sync.history_days"],
+        batch_size=max(1, values["sync.batch_size"]),
+        score_sources=score_sources,
+        cache_dir=home / "cache",
+    )
+    return Settings(home=home, log_level=values["log_level"].upper(), hub=hub, sync=sync, values=values)

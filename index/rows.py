@@ -1,0 +1,172 @@
+"""One raw Hub record → one catalog row (stored fields + derived fields + content hash).
+
+Records come from the internet: every field is checked for its type, and a record that cannot
+be stored at all (no usable id) gives None so the caller can log and skip it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .derive import Derived, derive
+from .schema import COUNTER_COLUMNS, MODEL_COLUMNS
+
+MAX_ID_LENGTH = 300
+# cardData keys that are large and not used for filtering
+_CARD_DROP = frozenset({"model-index", "model_index", "widget", "eval_results", "co2_eq_emissions"})
+_COLUMN_INDEX = {name: index for index, (name, _) in enumerate(MODEL_COLUMNS)}
+_HASHED = tuple(index for name, index in _COLUMN_INDEX.items() if name not in COUNTER_COLUMNS and name != "hash")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value == value and abs(value) < 2**62:
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+        return number if number == number else None
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def record_id(record: Mapping[str, Any]) -> str | None:
+    """The model id of a record (`id`, or `modelId` in older API shapes), if usable."""
+    for key in ("id", "modelId"):
+        value = record.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+            if value and len(value) <= MAX_ID_LENGTH and value.isprintable():
+                return value
+    return None
+
+
+def _config(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, Mapping):
+        return None
+    config = {key: item for key, item in value.items() if key != "tokenizer_config"}
+    tokenizer = value.get("tokenizer_config")
+    if isinstance(tokenizer, Mapping) and tokenizer.get("chat_template"):
+        config["has_chat_template"] = True
+    return config
+
+
+def _card(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, Mapping):
+        return None
+    return {key: item for key, item in value.items() if key not in _CARD_DROP}
+
+
+def describe(derived: Derived, pipeline_tag: str | None) -> str:
+    """A short text of the derived facts, indexed for keyword search next to id, author, tags."""
+    parts: list[str] = []
+    if derived.family:
+        parts.append(derived.family)
+    parts.append(derived.kind)
+    if derived.params:
+        parts.append(f"{derived.params / 1e9:.1f}B parameters")
+    if derived.architecture:
+        parts.append(derived.architecture)
+    parts.extend(derived.tasks)
+    parts.extend(derived.formats)
+    if derived.base_models:
+        parts.append("based on " + " ".join(derived.base_models))
+    if derived.license:
+        parts.append(derived.license)
+    if pipeline_tag:
+        parts.append(pipeline_tag)
+    if derived.uncensored:
+        parts.append("uncensored")
+    return " ".join(parts)
+
+
+def build_row(record: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The staging row for a record, in MODEL_COLUMNS order; None when it has no usable id."""
+    model_id = record_id(record)
+    if model_id is None:
+        return None
+    derived = derive(record)
+    author = _str(record.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
+    tags = record.get("tags")
+    tags = [tag for tag in tags if isinstance(tag, str)] if isinstance(tags, list) else []
+    siblings = record.get("siblings")
+    names = (
+        [item["rfilename"] for item in siblings if isinstance(item, Mapping) and isinstance(item.get("rfilename"), str)]
+        if isinstance(siblings, list)
+        else []
+    )
+    safetensors = record.get("safetensors")
+    gguf = record.get("gguf")
+    gguf = {key: item for key, item in gguf.items() if key != "chat_template"} if isinstance(gguf, Mapping) else None
+    gated = record.get("gated")
+    pipeline_tag = _str(record.get("pipeline_tag"))
+    card = _card(record.get("cardData"))
+    config = _config(record.get("config"))
+    row: list[Any] = [
+        model_id,
+        author,
+        _str(record.get("sha")),
+        pipeline_tag,
+        _str(record.get("library_name")),
+        _dumps(tags),
+        _str(record.get("createdAt")),
+        _str(record.get("lastModified")),
+        None if gated is None else int(bool(gated)),
+        describe(derived, pipeline_tag),
+        _dumps(card) if card is not None else None,
+        _dumps(config) if config is not None else None,
+        _dumps(safetensors) if isinstance(safetensors, Mapping) else None,
+        _dumps(gguf) if gguf is not None else None,
+        _dumps(names),
+        derived.params,
+        derived.params_source,
+        derived.active_params,
+        derived.architecture,
+        derived.family,
+        _dumps(list(derived.formats)),
+        _dumps([{"path": f.path, "quant": f.quant, "size": f.size} for f in derived.quant_files]),
+        derived.context_length,
+        derived.n_layers,
+        derived.n_kv_heads,
+        derived.head_dim,
+        derived.sliding_window,
+        derived.license,
+        derived.license_name,
+        derived.commercial,
+        _dumps(list(derived.base_models)),
+        derived.base_models[0] if derived.base_models else None,
+        derived.relation,
+        derived.kind,
+        _dumps(list(derived.tasks)),
+        _dumps(list(derived.languages)),
+        int(derived.uncensored),
+        None,  # hash, below
+        _int(record.get("downloads")),
+        _int(record.get("downloadsAllTime")),
+        _int(record.get("likes")),
+        _float(record.get("trendingScore")),
+    ]
+    row[_COLUMN_INDEX["hash"]] = hashlib.blake2b(
+        repr([row[index] for index in _HASHED]).encode(), digest_size=12
+    ).hexdigest()
+    return tuple(row)

@@ -1,0 +1,265 @@
+"""The catalog's schema, as named migrations applied in order and recorded in `_migrations`.
+
+An old catalog upgrades in place: each migration runs once, inside the transaction that records it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+# Columns a sync writes for every listed model, in staging and in `models` alike.
+# (name, SQL type). JSON-valued columns hold compact JSON text.
+MODEL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "TEXT NOT NULL COLLATE NOCASE"),
+    ("author", "TEXT"),
+    ("sha", "TEXT"),
+    ("pipeline_tag", "TEXT"),
+    ("library_name", "TEXT"),
+    ("tags", "TEXT"),
+    ("created_at", "TEXT"),
+    ("last_modified", "TEXT"),
+    ("gated", "INTEGER"),
+    ("description", "TEXT"),
+    ("card", "TEXT"),
+    ("config", "TEXT"),
+    ("safetensors", "TEXT"),
+    ("gguf", "TEXT"),
+    ("siblings", "TEXT"),
+    ("params", "INTEGER"),
+    ("params_source", "TEXT"),
+    ("active_params", "INTEGER"),
+    ("architecture", "TEXT"),
+    ("family", "TEXT"),
+    ("formats", "TEXT"),
+    ("quant_files", "TEXT"),
+    ("context_length", "INTEGER"),
+    ("n_layers", "INTEGER"),
+    ("n_kv_heads", "INTEGER"),
+    ("head_dim", "INTEGER"),
+    ("sliding_window", "INTEGER"),
+    ("license", "TEXT"),
+    ("license_name", "TEXT"),
+    ("commercial_own", "TEXT"),
+    ("base_models", "TEXT"),
+    ("base_model", "TEXT COLLATE NOCASE"),
+    ("relation", "TEXT"),
+    ("kind", "TEXT"),
+    ("tasks", "TEXT"),
+    ("languages", "TEXT"),
+    ("uncensored", "INTEGER"),
+    ("hash", "TEXT"),
+    # counters: refreshed on every sync, not part of the content hash
+    ("downloads", "INTEGER"),
+    ("downloads_all_time", "INTEGER"),
+    ("likes", "INTEGER"),
+    ("trending_score", "REAL"),
+)
+COUNTER_COLUMNS = ("downloads", "downloads_all_time", "likes", "trending_score")
+CONTENT_COLUMNS = tuple(name for name, _ in MODEL_COLUMNS if name not in COUNTER_COLUMNS)
+
+# Columns filled in by the catalog itself (lineage, trends, bookkeeping).
+CATALOG_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("commercial", "TEXT"),
+    ("inherited", "TEXT"),
+    ("trend_3d", "REAL"),
+    ("downloads_delta_3d", "INTEGER"),
+    ("likes_delta_3d", "INTEGER"),
+    ("tree_sha", "TEXT"),
+    ("first_seen", "TEXT"),
+    ("updated_at", "TEXT"),
+)
+
+JSON_COLUMNS = frozenset(
+    {
+        "tags",
+        "card",
+        "config",
+        "safetensors",
+        "gguf",
+        "siblings",
+        "formats",
+        "quant_files",
+        "base_models",
+        "tasks",
+        "languages",
+        "inherited",
+    }
+)
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run a script statement by statement (executescript would commit the open transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+def _columns_sql(columns: tuple[tuple[str, str], ...]) -> str:
+    return ",\n    ".join(f"{name} {kind}" for name, kind in columns)
+
+
+def m001_create_models(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        f"""
+CREATE TABLE models (
+    num INTEGER PRIMARY KEY,
+    {_columns_sql(MODEL_COLUMNS)},
+    {_columns_sql(CATALOG_COLUMNS)}
+);
+CREATE UNIQUE INDEX models_id ON models(id);
+CREATE INDEX models_downloads ON models(downloads);
+CREATE INDEX models_base_model ON models(base_model);
+CREATE INDEX models_family ON models(family);
+CREATE INDEX models_params ON models(params);
+
+CREATE TABLE staging (
+    {_columns_sql(MODEL_COLUMNS)},
+    PRIMARY KEY (id)
+) WITHOUT ROWID;
+""",
+    )
+
+
+def m002_create_files(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE files (
+    num INTEGER NOT NULL REFERENCES models(num),
+    path TEXT NOT NULL,
+    size INTEGER,
+    quant TEXT,
+    PRIMARY KEY (num, path)
+) WITHOUT ROWID;
+
+CREATE TABLE staging_trees (
+    id TEXT PRIMARY KEY,
+    sha TEXT,
+    files TEXT NOT NULL
+) WITHOUT ROWID;
+""",
+    )
+
+
+def m003_create_snapshots(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE snapshots (
+    num INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    downloads INTEGER,
+    likes INTEGER,
+    PRIMARY KEY (num, day)
+) WITHOUT ROWID;
+CREATE INDEX snapshots_day ON snapshots(day);
+""",
+    )
+
+
+def m004_create_scores(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE scores (
+    model_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    average REAL,
+    details TEXT NOT NULL,
+    name TEXT,
+    imported_at TEXT,
+    PRIMARY KEY (model_key, source)
+) WITHOUT ROWID;
+""",
+    )
+
+
+def m005_create_syncs_and_meta(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE syncs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0,
+    listed INTEGER DEFAULT 0,
+    added INTEGER DEFAULT 0,
+    updated INTEGER DEFAULT 0,
+    dropped INTEGER DEFAULT 0,
+    trees INTEGER DEFAULT 0,
+    skipped INTEGER DEFAULT 0,
+    message TEXT
+);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('generation', '0');
+""",
+    )
+
+
+def m006_create_fts(db: sqlite_utils.Database) -> None:
+    # External-content FTS5 kept in step by triggers that fire only when an indexed column is
+    # written, so refreshing download counts never touches the text index.
+    _run(
+        db,
+        """
+CREATE VIRTUAL TABLE models_fts USING fts5(
+    id, author, tags, description,
+    content='models', content_rowid='num',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER models_fts_insert AFTER INSERT ON models BEGIN
+    INSERT INTO models_fts(rowid, id, author, tags, description)
+    VALUES (new.num, new.id, new.author, new.tags, new.description);
+END;
+CREATE TRIGGER models_fts_delete AFTER DELETE ON models BEGIN
+    INSERT INTO models_fts(models_fts, rowid, id, author, tags, description)
+    VALUES ('delete', old.num, old.id, old.author, old.tags, old.description);
+END;
+CREATE TRIGGER models_fts_update AFTER UPDATE OF id, author, tags, description ON models BEGIN
+    INSERT INTO models_fts(models_fts, rowid, id, author, tags, description)
+    VALUES ('delete', old.num, old.id, old.author, old.tags, old.description);
+    INSERT INTO models_fts(rowid, id, author, tags, description)
+    VALUES (new.num, new.id, new.author, new.tags, new.description);
+END;
+""",
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    m001_create_models,
+    m002_create_files,
+    m003_create_snapshots,
+    m004_create_scores,
+    m005_create_syncs_and_meta,
+    m006_create_fts,
+)
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet applied; return their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for migration in MIGRATIONS:
+        name = migration.__name__
+        if name in done:
+            continue
+        with db.atomic():
+            migration(db)
+            db.execute(
+                "INSERT INTO _migrations(name, applied_at) VALUES (?, datetime('now'))",
+                [name],
+            )
+        applied.append(name)
+    return applied

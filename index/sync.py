@@ -1,0 +1,262 @@
+"""One sync run: list the Hub → derive → stage → fetch GGUF trees → apply atomically → scores.
+
+Nothing is dropped unless the listing was walked to its end; a Hub that stays down stops the run
+with a HubError and leaves the catalog exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import CatalogError, HubError
+from .hub import Hub
+from .rows import build_row, record_id
+from .scores import ScoreSource, refresh_scores
+from .store import Catalog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One listing walked by a sync: by pipeline tag or by a filter (tag or library)."""
+
+    pipeline_tag: str | None = None
+    filter: str | None = None
+
+    def describe(self) -> str:
+        return f"pipeline_tag={self.pipeline_tag}" if self.pipeline_tag else f"filter={self.filter}"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    limit: int | None = None
+    listings: tuple[Listing, ...] = (Listing(pipeline_tag="text-generation"), Listing(filter="gguf"))
+    min_downloads: int = 1
+    stale_days: int = 365
+    stale_min_downloads: int = 10
+    gguf_tree_top_n: int = 500
+    max_tree_failures: int = 10
+    history_days: int = 30
+    batch_size: int = 2000
+    score_sources: tuple[ScoreSource, ...] = ()
+    cache_dir: Path | None = None
+
+
+@dataclass(slots=True)
+class Progress:
+    """What a sync has done so far; passed to the progress callback after every step."""
+
+    phase: str = "listing"
+    listing: str = ""
+    pages: int = 0
+    models: int = 0
+    skipped: int = 0
+    trees_done: int = 0
+    trees_total: int = 0
+    tree_failures: int = 0
+    calls: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        """Models listed per second."""
+        return self.models / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    listed: int
+    added: int
+    updated: int
+    dropped: int
+    below_thresholds: int
+    skipped: int
+    trees: int
+    tree_failures: int
+    complete: bool
+    total: int
+    generation: int
+    calls: int
+    seconds: float
+    scores: dict[str, int]
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def run_sync(
+    catalog: Catalog,
+    hub: Hub,
+    options: SyncOptions,
+    *,
+    on_progress: ProgressCallback | None = None,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Bring the catalog up to date with the Hub. Raises HubError when the Hub stays unreachable
+    (the catalog is then unchanged) and CatalogBusy when another sync is running."""
+    moment = now or datetime.now(UTC)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    progress = Progress()
+    notify: ProgressCallback = on_progress or (lambda _: None)
+    with catalog.sync_lock():
+        sync_id = catalog.start_sync(stamp)
+        catalog.clear_staging()
+        try:
+            complete = _list(catalog, hub, options, progress, notify)
+            if options.limit is not None:
+                catalog.keep_top_staged(options.limit)
+            listed = catalog.staged_count()
+            stale_before = (moment - timedelta(days=options.stale_days)).strftime("%Y-%m-%dT%H:%M:%S")
+            below = catalog.drop_staged_below(options.min_downloads, stale_before, options.stale_min_downloads)
+            warnings = _fetch_trees(catalog, hub, options, progress, notify)
+            progress.phase = "applying"
+            notify(progress)
+            result = catalog.apply(
+                complete=complete, now=stamp, day=moment.date().isoformat(), history_days=options.history_days
+            )
+        except Exception as error:
+            catalog.clear_staging()
+            message = str(error) if isinstance(error, CatalogError) else f"{type(error).__name__}: {error}"
+            catalog.finish_sync(sync_id, _stamp(), "failed", message=message[:500], listed=progress.models)
+            raise
+        scores: dict[str, int] = {}
+        if options.score_sources:
+            progress.phase = "scores"
+            notify(progress)
+            scores, score_warnings = refresh_scores(catalog, hub, options.score_sources, options.cache_dir)
+            warnings.extend(score_warnings)
+        catalog.finish_sync(
+            sync_id,
+            _stamp(),
+            "ok",
+            complete=int(complete),
+            listed=listed,
+            added=result.added,
+            updated=result.updated,
+            dropped=result.dropped,
+            trees=result.trees,
+            skipped=progress.skipped,
+            message="; ".join(warnings)[:500] or None,
+        )
+    progress.phase = "done"
+    progress.calls = hub.calls
+    notify(progress)
+    return SyncReport(
+        listed=listed,
+        added=result.added,
+        updated=result.updated,
+        dropped=result.dropped,
+        below_thresholds=below,
+        skipped=progress.skipped,
+        trees=result.trees,
+        tree_failures=progress.tree_failures,
+        complete=complete,
+        total=result.total,
+        generation=result.generation,
+        calls=hub.calls,
+        seconds=round(progress.elapsed, 3),
+        scores=scores,
+        warnings=tuple(warnings),
+    )
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _list(catalog: Catalog, hub: Hub, options: SyncOptions, progress: Progress, notify: ProgressCallback) -> bool:
+    """Walk every listing into staging; True when all were walked to their end (no limit)."""
+    complete = options.limit is None
+    for listing in options.listings:
+        progress.listing = listing.describe()
+        taken = 0
+        batch: list[tuple[Any, ...]] = []
+        for page in hub.list_pages(pipeline_tag=listing.pipeline_tag, filter=listing.filter):
+            progress.pages += 1
+            for record in page:
+                if options.limit is not None and taken >= options.limit:
+                    break
+                row = _row_or_none(record)
+                if row is None:
+                    progress.skipped += 1
+                    continue
+                batch.append(row)
+                taken += 1
+            if len(batch) >= options.batch_size:
+                catalog.stage(batch)
+                progress.models += len(batch)
+                batch = []
+            progress.calls = hub.calls
+            notify(progress)
+            if options.limit is not None and taken >= options.limit:
+                break
+        if batch:
+            catalog.stage(batch)
+            progress.models += len(batch)
+            notify(progress)
+    return complete
+
+
+def _row_or_none(record: dict[str, Any]) -> tuple[Any, ...] | None:
+    try:
+        row = build_row(record)
+    except Exception:  # a record no rule foresaw: skip it, keep the sync going
+        log.exception("Skipping a record that could not be read: %.200r", record_id(record) or record)
+        return None
+    if row is None:
+        log.warning("Skipping a record without a usable id: %.200r", record)
+    return row
+
+
+def _fetch_trees(
+    catalog: Catalog, hub: Hub, options: SyncOptions, progress: Progress, notify: ProgressCallback
+) -> list[str]:
+    """File trees (with sizes) of the GGUF repos that matter. A failing tree is logged and
+    skipped (the repo keeps its previous sizes); after too many failures in a row the step stops."""
+    warnings: list[str] = []
+    if options.gguf_tree_top_n <= 0:
+        return warnings
+    candidates = catalog.tree_candidates(options.gguf_tree_top_n)
+    progress.phase = "trees"
+    progress.trees_total = len(candidates)
+    notify(progress)
+    in_a_row = 0
+    for repo_id, sha in candidates:
+        try:
+            files = hub.repo_files(repo_id, revision=sha)
+        except Exception as error:  # HubError, HTTP errors, a repo gone since the listing
+            progress.tree_failures += 1
+            in_a_row += 1
+            log.warning("Could not fetch the file tree of %s: %s", repo_id, type(error).__name__)
+            if in_a_row >= options.max_tree_failures:
+                message = f"stopped fetching GGUF file trees after {in_a_row} failures in a row"
+                log.warning(message)
+                warnings.append(message)
+                break
+            continue
+        in_a_row = 0
+        catalog.stage_tree(repo_id, sha, ((item.path, item.size) for item in files))
+        progress.trees_done += 1
+        progress.calls = hub.calls
+        notify(progress)
+    if progress.tree_failures:
+        warnings.append(f"{progress.tree_failures} GGUF file trees could not be fetched")
+    return warnings
+
+
+__all__ = ["HubError", "Listing", "Progress", "SyncOptions", "SyncReport", "run_sync"]
