@@ -125,7 +125,7 @@ class Catalog:
         with self.db.atomic():
             cursor = self.db.execute(
                 "DELETE FROM staging WHERE coalesce(downloads, 0) < ? "
-                "OR (coalesce(last_modified, created_at, '') < ? AND coalesce(downloads, 0) < ?)",
+                "OR (coalesce(last_modified, created_at) < ? AND coalesce(downloads, 0) < ?)",
                 [min_downloads, stale_before, stale_min_downloads],
             )
         return int(cursor.rowcount)
@@ -299,6 +299,8 @@ class Catalog:
 
     def start_sync(self, now: str) -> int:
         with self.db.atomic():
+            # a run still marked running was killed: the caller holds the sync lock
+            self.db.execute("UPDATE syncs SET status = 'abandoned' WHERE status = 'running'")
             cursor = self.db.execute(
                 "INSERT INTO syncs(started_at, status) VALUES (?, 'running')",
                 [now],
