@@ -589,9 +589,9 @@ def derive(record: Mapping[str, Any]) -> Derived:
         if ":" in tag:
             if tag.startswith("base_model:"):
                 rest = tag[11:]
-                relation, _, rest_id = rest.partition(":")
-                if rest_id and relation in _RELATIONS:
-                    tag_relation = tag_relation or _RELATIONS[relation]
+                prefix, _, rest_id = rest.partition(":")
+                if rest_id and prefix in _RELATIONS:
+                    tag_relation = tag_relation or _RELATIONS[prefix]
                     rest = rest_id
                 base = _base_id(rest)
                 if base is not None:
@@ -676,10 +676,12 @@ def derive(record: Mapping[str, Any]) -> Derived:
             break
     if license_id is None:
         license_id = tag_license
-    license_name = None
-    if license_id == "other":
-        names = _strings(card.get("license_name"), 5)
-        license_name = normalize_license(names[0]) if names else None
+    names = _strings(card.get("license_name"), 5)
+    license_name = normalize_license(names[0]) if names else None
+    if license_id is None and license_name is not None:
+        license_id = "other"  # a named custom licence whose card lost "license: other" (Intel/llava-gemma-7b)
+    elif license_id != "other":
+        license_name = None
     commercial = license_class(license_id, license_name)
 
     # lineage
@@ -692,7 +694,7 @@ def derive(record: Mapping[str, Any]) -> Derived:
             seen.add(key)
             lineage.append(base)
     card_relation = card.get("base_model_relation")
-    relation = _RELATIONS.get(card_relation.lower()) if isinstance(card_relation, str) else None
+    relation: Relation | None = _RELATIONS.get(card_relation.lower()) if isinstance(card_relation, str) else None
     if relation is None:
         relation = tag_relation
     quant_repo = bool(formats & _QUANT_FORMATS) or ("gguf" in formats and "safetensors" not in formats)

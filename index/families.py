@@ -130,7 +130,7 @@ _NAME_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("gemma", r"gemma"),
         ("phi", r"(?<![a-z])phi(?![a-z])"),
         ("mistral", r"mistral|codestral|ministral|devstral|mathstral|magistral|pixtral|voxtral"),
-        ("deepseek", r"deepseek"),
+        ("deepseek", r"deepseek|janus-pro|r1-1776"),
         ("exaone", r"exaone"),
         ("yi", r"(?<![a-z0-9])yi(?![a-z])"),
         ("falcon", r"falcon"),

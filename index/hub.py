@@ -19,6 +19,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .errors import HubBadResponse, HubError, HubRateLimited, HubUnavailable
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,14 @@ class RateLimiter:
         self._times.append(now)
 
 
+def _loads(content: bytes) -> Any:
+    """Parse a JSON body fast; fall back to the standard parser for what orjson refuses (NaN)."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
+
+
 def _retry_after(headers: Any) -> float | None:
     value = headers.get("retry-after")
     if value is None:
@@ -161,7 +171,7 @@ class Hub:
                 self._backoff(attempt, None)
             response = self._get(url, params)
             try:
-                body = json.loads(response.content)
+                body = _loads(response.content)
             except ValueError:
                 log.warning("Hub sent an unreadable page; attempt %d", attempt + 1)
                 continue

@@ -29,7 +29,9 @@ _RANK: dict[str, int] = {name: rank for rank, name in enumerate(COMMERCIAL_CLASS
 
 # Values seen in cards' licence fields that carry no licence at all (e.g. 197 cards of models-2025.jsonl
 # have ``licence: license``, a template left unfilled).
-JUNK_LICENSES = frozenset({"", "license", "licence", "licenses", "none", "null", "n/a", "na", "tbd", "todo", "?"})
+JUNK_LICENSES = frozenset(
+    {"", "license", "licence", "licenses", "none", "null", "<nil>", "n/a", "na", "tbd", "todo", "?"}
+)
 
 # Exact ids and names (normalised: lower case, spaces → "-"), checked before the rules below.
 _EXACT: dict[str, Commercial] = {

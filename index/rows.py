@@ -11,6 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from .derive import Derived, derive
 from .schema import COUNTER_COLUMNS, MODEL_COLUMNS
 
@@ -21,8 +23,14 @@ _COLUMN_INDEX = {name: index for index, (name, _) in enumerate(MODEL_COLUMNS)}
 _HASHED = tuple(index for name, index in _COLUMN_INDEX.items() if name not in COUNTER_COLUMNS and name != "hash")
 
 
+_SLOW_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):  # integers beyond 64 bits, odd keys
+        return _SLOW_DUMPS(value)
 
 
 def _int(value: Any) -> int | None:

@@ -106,6 +106,25 @@ def _columns_sql(columns: tuple[tuple[str, str], ...]) -> str:
     return ",\n    ".join(f"{name} {kind}" for name, kind in columns)
 
 
+def create_staging(db: sqlite_utils.Database) -> None:
+    """Staging tables are TEMP: private to the sync's connection, never in the catalog file, gone
+    if the process dies — a killed sync leaves nothing behind."""
+    _run(
+        db,
+        f"""
+CREATE TEMP TABLE IF NOT EXISTS staging (
+    {_columns_sql(MODEL_COLUMNS)}
+);
+CREATE UNIQUE INDEX IF NOT EXISTS temp.staging_id ON staging(id);
+CREATE TEMP TABLE IF NOT EXISTS staging_trees (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    sha TEXT,
+    files TEXT NOT NULL
+);
+""",
+    )
+
+
 def m001_create_models(db: sqlite_utils.Database) -> None:
     _run(
         db,
@@ -120,11 +139,6 @@ CREATE INDEX models_downloads ON models(downloads);
 CREATE INDEX models_base_model ON models(base_model);
 CREATE INDEX models_family ON models(family);
 CREATE INDEX models_params ON models(params);
-
-CREATE TABLE staging (
-    {_columns_sql(MODEL_COLUMNS)},
-    PRIMARY KEY (id)
-) WITHOUT ROWID;
 """,
     )
 
@@ -139,12 +153,6 @@ CREATE TABLE files (
     size INTEGER,
     quant TEXT,
     PRIMARY KEY (num, path)
-) WITHOUT ROWID;
-
-CREATE TABLE staging_trees (
-    id TEXT PRIMARY KEY,
-    sha TEXT,
-    files TEXT NOT NULL
 ) WITHOUT ROWID;
 """,
     )

@@ -1,9 +1,10 @@
 """The catalog in SQLite: staging a sync, applying it in one transaction, and reading it back.
 
-A sync writes what it lists into `staging` in small transactions (other writers are never blocked
-for long), then `apply()` moves it into `models` in a single transaction. With WAL, readers see
+A sync writes what it lists into `staging` (a TEMP table of its own connection, so the catalog
+file is not touched and other writers are not blocked), then `apply()` moves it into `models` in a
+single transaction. With WAL, readers see
 the old catalog or the new one, never half of each; a process killed at any point leaves the last
-committed catalog, and the next sync starts by clearing the staging tables.
+committed catalog.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import sqlite_utils
 
 from .derive import quant_of, stricter
 from .errors import CatalogBusy, CatalogCorrupt
-from .schema import CONTENT_COLUMNS, COUNTER_COLUMNS, JSON_COLUMNS, MODEL_COLUMNS, migrate
+from .schema import CONTENT_COLUMNS, COUNTER_COLUMNS, JSON_COLUMNS, MODEL_COLUMNS, create_staging, migrate
 
 STAGING_COLUMNS = tuple(name for name, _ in MODEL_COLUMNS)
 _INSERT_STAGING = (
@@ -69,6 +70,7 @@ class Catalog:
             conn.execute("PRAGMA synchronous = NORMAL")
             self.db = sqlite_utils.Database(conn)
             migrate(self.db)
+            create_staging(self.db)
         except sqlite3.DatabaseError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise CatalogBusy() from error
@@ -100,9 +102,9 @@ class Catalog:
 
     # -- staging -----------------------------------------------------------------------------------
     def clear_staging(self) -> None:
-        with self.db.atomic():
-            self.db.execute("DELETE FROM staging")
-            self.db.execute("DELETE FROM staging_trees")
+        self.db.execute("DROP TABLE IF EXISTS temp.staging")
+        self.db.execute("DROP TABLE IF EXISTS temp.staging_trees")
+        create_staging(self.db)
 
     def stage(self, rows: Sequence[Sequence[Any]]) -> None:
         """Write rows (values in STAGING_COLUMNS order) into staging, in one short transaction."""
@@ -181,7 +183,8 @@ class Catalog:
             run(
                 f"""
                 INSERT INTO models ({columns}, first_seen, updated_at)
-                SELECT {columns}, :now, :now FROM staging WHERE true
+                SELECT {columns}, :now, :now FROM staging s
+                WHERE NOT EXISTS (SELECT 1 FROM models m WHERE m.id = s.id AND m.hash = s.hash)
                 ON CONFLICT(id) DO UPDATE SET {content_updates}, updated_at = excluded.updated_at,
                     inherited = NULL
                 WHERE models.hash IS NOT excluded.hash
@@ -196,9 +199,8 @@ class Catalog:
             self._apply_lineage()
             generation = int(run("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]) + 1
             run("UPDATE meta SET value = ? WHERE key = 'generation'", [str(generation)])
-            run("DELETE FROM staging")
-            run("DELETE FROM staging_trees")
             total = run("SELECT count(*) FROM models").fetchone()[0]
+        self.clear_staging()
         return ApplyResult(added, updated, dropped, trees, total, generation)
 
     def _apply_trees(self) -> int:
