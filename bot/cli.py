@@ -134,20 +134,25 @@ class ProgressBar:
             if progress.phase in {"listing", "trees"}:
                 total = progress.trees_total if progress.phase == "trees" else None
                 unit = "tree" if progress.phase == "trees" else "model"
-                self.bar = self._tqdm(total=total, unit=unit, desc=progress.phase, file=self.stream, leave=False)
+                self.bar = self._tqdm(
+                    total=total,
+                    unit=unit,
+                    desc=progress.phase,
+                    file=self.stream,
+                    mininterval=0.2 if self.stream.isatty() else 5.0,
+                )
             elif progress.phase != "done":
                 print(f"{progress.phase}…", file=self.stream)
         if self.bar is None:
             return
         if progress.phase == "listing":
-            self.bar.n = progress.models
             self.bar.set_postfix(
                 pages=progress.pages, rate=f"{progress.rate:,.0f}/s", calls=progress.calls, refresh=False
             )
+            self.bar.update(progress.models - self.bar.n)
         else:
-            self.bar.n = progress.trees_done
             self.bar.set_postfix(failed=progress.tree_failures, calls=progress.calls, refresh=False)
-        self.bar.refresh()
+            self.bar.update(progress.trees_done - self.bar.n)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -175,6 +180,8 @@ def _gb(size: int | None) -> str:
 
 def describe_model(record: dict[str, Any]) -> str:
     params = f"{record['params'] / 1e9:.2f}B" if record.get("params") else "unknown"
+    if record.get("active_params"):
+        params += f" ({record['active_params'] / 1e9:.1f}B active)"
     lines = [
         record["id"],
         f"  family {record.get('family') or 'unknown'}, {params} parameters, kind {record.get('kind')}",

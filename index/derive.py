@@ -207,17 +207,17 @@ def params_from_name(name: str) -> tuple[int | None, int | None]:
     return total, active
 
 
-# Known MoE models whose names do not state the active size: (family, total range, active parameters).
-_KNOWN_ACTIVE: tuple[tuple[str, float, float, int], ...] = (
-    ("mixtral", 45e9, 48e9, 12_879_921_152),
-    ("mixtral", 139e9, 142e9, 39_158_968_320),
-    ("deepseek", 660e9, 690e9, 37_000_000_000),  # DeepSeek-V3 / R1
-    ("deepseek", 230e9, 240e9, 21_000_000_000),  # DeepSeek-V2
-    ("deepseek", 15e9, 16.5e9, 2_400_000_000),  # DeepSeek-V2-Lite
-    ("kimi", 0.95e12, 1.1e12, 32_000_000_000),  # Kimi K2
-    ("gpt-oss", 19e9, 23e9, 3_600_000_000),
-    ("gpt-oss", 110e9, 125e9, 5_100_000_000),
-)
+# Known MoE models whose names do not state the active size: family → (total range, active parameters).
+_KNOWN_ACTIVE: dict[str, tuple[tuple[float, float, int], ...]] = {
+    "mixtral": ((45e9, 48e9, 12_879_921_152), (139e9, 142e9, 39_158_968_320)),
+    "deepseek": (
+        (660e9, 690e9, 37_000_000_000),  # DeepSeek-V3 / R1
+        (230e9, 240e9, 21_000_000_000),  # DeepSeek-V2
+        (15e9, 16.5e9, 2_400_000_000),  # DeepSeek-V2-Lite
+    ),
+    "kimi": ((0.95e12, 1.1e12, 32_000_000_000),),  # Kimi K2
+    "gpt-oss": ((19e9, 23e9, 3_600_000_000), (110e9, 125e9, 5_100_000_000)),
+}
 
 
 # -- formats, tasks, languages from tags and names ------------------------------------------------------------
@@ -415,13 +415,14 @@ _LAYER_KEYS = ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
 _KV_KEYS = ("num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num")
 _HEAD_KEYS = ("num_attention_heads", "n_head", "n_heads", "num_heads")
 _HIDDEN_KEYS = ("hidden_size", "n_embd", "d_model", "dim")
+_HEAD_DIM_KEYS = ("head_dim", "kv_channels", "d_kv")
 _CONTEXT_KEYS = ("n_positions", "n_ctx", "seq_length", "max_sequence_length", "max_seq_len", "seq_len")
 
 
 _GEOMETRY_KEYS = frozenset(
     (
-        *_LAYER_KEYS, *_KV_KEYS, *_HEAD_KEYS, *_HIDDEN_KEYS, *_CONTEXT_KEYS, "max_position_embeddings", "head_dim",
-        "kv_channels", "d_kv", "sliding_window", "multi_query",
+        *_LAYER_KEYS, *_KV_KEYS, *_HEAD_KEYS, *_HIDDEN_KEYS, *_CONTEXT_KEYS, *_HEAD_DIM_KEYS,
+        "max_position_embeddings", "sliding_window", "multi_query",
     )
 )  # fmt: skip
 
@@ -462,13 +463,7 @@ def _scaled_context(positions: int, config: Mapping[str, Any]) -> int:
     return positions
 
 
-def _context(configs: Sequence[Mapping[str, Any]], gguf: Mapping[str, Any] | None) -> int | None:
-    if gguf is not None:
-        value = _count(gguf.get("context_length"), _MAX_CONTEXT)
-        if value is not None:
-            return value
-    if all(_GEOMETRY_KEYS.isdisjoint(config) for config in configs):
-        return None
+def _config_context(configs: Sequence[Mapping[str, Any]]) -> int | None:
     for config in configs:
         positions = _count(config.get("max_position_embeddings"), _MAX_CONTEXT)
         if positions is not None:
@@ -476,35 +471,41 @@ def _context(configs: Sequence[Mapping[str, Any]], gguf: Mapping[str, Any] | Non
     return _first(configs, _CONTEXT_KEYS, _MAX_CONTEXT)
 
 
-def _kv_heads(configs: Sequence[Mapping[str, Any]]) -> int | None:
-    kv = _first(configs, _KV_KEYS)
-    if kv is not None:
-        return kv
-    if any(config.get("multi_query") is True for config in configs):  # Falcon-7B, StarCoder
-        return 1
-    return _first(configs, _HEAD_KEYS)
+def _geometry(
+    configs: Sequence[Mapping[str, Any]], gguf: Mapping[str, Any] | None
+) -> tuple[int | None, int | None, int | None, int | None, int | None]:
+    """(context length, layers, KV heads, head dim, sliding window) from the GGUF summary and the config.
 
-
-def _head_dim(configs: Sequence[Mapping[str, Any]]) -> int | None:
-    explicit = _first(configs, ("head_dim", "kv_channels", "d_kv"))
-    if explicit is not None:
-        return explicit
+    KV heads: ``num_key_value_heads`` (GQA), else 1 for multi-query models (Falcon-7B, StarCoder), else
+    ``num_attention_heads``. Head dim: ``head_dim``, else hidden size / attention heads of the same config.
+    A sliding window the config says it does not use (Qwen2's ``use_sliding_window: false``) is None.
+    """
+    context = _count(gguf.get("context_length"), _MAX_CONTEXT) if gguf is not None else None
+    if all(_GEOMETRY_KEYS.isdisjoint(config) for config in configs):
+        return context, None, None, None, None  # the API's trimmed config: model_type and architectures only
+    if context is None:
+        context = _config_context(configs)
+    layers = _first(configs, _LAYER_KEYS, 100_000)
+    heads = _first(configs, _HEAD_KEYS)
+    kv_heads = _first(configs, _KV_KEYS)
+    if kv_heads is None:
+        kv_heads = 1 if any(config.get("multi_query") is True for config in configs) else heads
+    head_dim = _first(configs, _HEAD_DIM_KEYS)
+    if head_dim is None:
+        for config in configs:
+            hidden = _first((config,), _HIDDEN_KEYS)
+            config_heads = _first((config,), _HEAD_KEYS)
+            if hidden is not None and config_heads is not None and hidden >= config_heads:
+                head_dim = hidden // config_heads
+                break
+    sliding = None
     for config in configs:
-        hidden = _first((config,), _HIDDEN_KEYS)
-        heads = _first((config,), _HEAD_KEYS)
-        if hidden is not None and heads is not None and hidden >= heads:
-            return hidden // heads
-    return None
-
-
-def _sliding_window(configs: Sequence[Mapping[str, Any]]) -> int | None:
-    for config in configs:
-        if config.get("use_sliding_window") is False:  # Qwen2 states a window it does not use
-            return None
-        value = _count(config.get("sliding_window"), _MAX_CONTEXT)
-        if value is not None:
-            return value
-    return None
+        if config.get("use_sliding_window") is False:
+            break
+        sliding = _count(config.get("sliding_window"), _MAX_CONTEXT)
+        if sliding is not None:
+            break
+    return context, layers, kv_heads, head_dim, sliding
 
 
 # -- parameters -----------------------------------------------------------------------------------------------
@@ -544,6 +545,7 @@ _HF_URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?
 _BAD_BASE_RE = re.compile(r"[\s\\:<>\"'|?*]|^[./~]|\.\.")
 
 
+@lru_cache(maxsize=8192)  # a pure function of a short string; popular base models recur
 def _base_id(value: str) -> str | None:
     text = value.strip()
     if "huggingface.co" in text or "hf.co" in text:
@@ -568,8 +570,6 @@ def derive(record: Mapping[str, Any]) -> Derived:
     config = _mapping(record.get("config")) or {}
     text_config = _mapping(config.get("text_config"))
     configs: tuple[Mapping[str, Any], ...] = (config, text_config) if text_config is not None else (config,)
-    # The listing API's config holds only model_type/architectures: skip the geometry look-ups then.
-    geometry = text_config is not None or not _GEOMETRY_KEYS.isdisjoint(config)
     gguf = _mapping(record.get("gguf"))
     library = (_text(record.get("library_name")) or "").lower()
     pipeline = (_text(record.get("pipeline_tag")) or "").lower()
@@ -743,9 +743,9 @@ def derive(record: Mapping[str, Any]) -> Derived:
         architecture = architecture[:100]
     family = family_of(repo_name, model_type, arch_class, gguf_arch, lineage)
 
-    if active is None and params is not None and family is not None:
-        for known_family, low, high, known_active in _KNOWN_ACTIVE:
-            if family == known_family and low <= params <= high:
+    if active is None and params is not None and family in _KNOWN_ACTIVE:
+        for low, high, known_active in _KNOWN_ACTIVE[family]:
+            if low <= params <= high:
                 active = known_active
                 break
     if active is not None and params is not None and active >= params:
@@ -755,6 +755,7 @@ def derive(record: Mapping[str, Any]) -> Derived:
     card_languages = [code for code in map(_language, _strings(card.get("language"), 200)) if code is not None]
     ordered_languages = tuple(dict.fromkeys((*card_languages, *languages)))
 
+    context, n_layers, n_kv_heads, head_dim, sliding_window = _geometry(configs, gguf)
     gated = record.get("gated")
     return Derived(
         params=params,
@@ -764,11 +765,11 @@ def derive(record: Mapping[str, Any]) -> Derived:
         family=family,
         formats=tuple(sorted(formats)),
         quant_files=tuple(quant_files),
-        context_length=_context(configs, gguf),
-        n_layers=_first(configs, _LAYER_KEYS, 100_000) if geometry else None,
-        n_kv_heads=_kv_heads(configs) if geometry else None,
-        head_dim=_head_dim(configs) if geometry else None,
-        sliding_window=_sliding_window(configs) if geometry else None,
+        context_length=context,
+        n_layers=n_layers,
+        n_kv_heads=n_kv_heads,
+        head_dim=head_dim,
+        sliding_window=sliding_window,
         license=license_id,
         license_name=license_name,
         commercial=commercial,

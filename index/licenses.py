@@ -21,6 +21,7 @@ an unknown-licence base is unknown and a Llama-3 fine-tune under Apache-2.0 stay
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal, cast
 
 Commercial = Literal["yes", "conditional", "no", "unknown"]
@@ -52,6 +53,7 @@ _EXACT: dict[str, Commercial] = {
     "llama-1": "no",
     "llama-license": "no",
     "exaone": "no",  # EXAONE AI Model License Agreement 1.1 - NC (research only)
+    "coqui-public-model-license": "no",  # CPML: non-commercial use only
     "private": "no",
     "proprietary": "no",
     "all-rights-reserved": "no",
@@ -107,6 +109,13 @@ def _class_of_id(license_id: str) -> Commercial | None:
 def license_class(license_id: str | None, license_name: str | None = None) -> Commercial:
     """The commercial-use class of a licence id (``apache-2.0``, ``llama3.1``, ``other`` …); for ``other``,
     of its ``license_name``. Never raises: anything unusable is ``unknown``."""
+    if not isinstance(license_id, str) or (license_name is not None and not isinstance(license_name, str)):
+        return license_class(None) if not isinstance(license_id, str) else license_class(license_id, None)
+    return _license_class(license_id, license_name)
+
+
+@lru_cache(maxsize=4096)  # a pure function of two short strings; a few hundred licences recur
+def _license_class(license_id: str, license_name: str | None) -> Commercial:
     lid = normalize_license(license_id)
     if lid is None:
         return "unknown"

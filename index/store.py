@@ -378,7 +378,8 @@ class Catalog:
             )
         }
         if tree and record.get("tree_sha") == record.get("sha"):
-            return [{"path": path, "size": size, "quant": quant} for path, (size, quant) in tree.items() if quant]
+            files = [{"path": path, "size": size, "quant": quant} for path, (size, quant) in tree.items() if quant]
+            return sorted(files, key=lambda item: (item["size"] or 0, item["path"]))
         listed = record.get("quant_files") or []
         return [
             {
