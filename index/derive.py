@@ -545,8 +545,13 @@ _HF_URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?
 _BAD_BASE_RE = re.compile(r"[\s\\:<>\"'|?*]|^[./~]|\.\.")
 
 
-@lru_cache(maxsize=8192)  # a pure function of a short string; popular base models recur
 def _base_id(value: str) -> str | None:
+    """A usable model id from a base_model value (URLs stripped); None for paths and junk."""
+    return _clean_base_id(value) if len(value) <= 300 else None
+
+
+@lru_cache(maxsize=8192)  # a pure function of a short string; popular base models recur
+def _clean_base_id(value: str) -> str | None:
     text = value.strip()
     if "huggingface.co" in text or "hf.co" in text:
         text = _HF_URL_RE.sub("", text).strip("/")

@@ -109,8 +109,10 @@ def _class_of_id(license_id: str) -> Commercial | None:
 def license_class(license_id: str | None, license_name: str | None = None) -> Commercial:
     """The commercial-use class of a licence id (``apache-2.0``, ``llama3.1``, ``other`` …); for ``other``,
     of its ``license_name``. Never raises: anything unusable is ``unknown``."""
-    if not isinstance(license_id, str) or (license_name is not None and not isinstance(license_name, str)):
-        return license_class(None) if not isinstance(license_id, str) else license_class(license_id, None)
+    if not isinstance(license_id, str) or len(license_id) > 100:
+        return "unknown"
+    if not isinstance(license_name, str) or len(license_name) > 100:
+        license_name = None
     return _license_class(license_id, license_name)
 
 

@@ -132,22 +132,26 @@ class Catalog:
             )
         return int(cursor.rowcount)
 
-    def tree_candidates(self, top_n: int) -> list[tuple[str, str | None]]:
-        """GGUF repos whose file tree should be fetched: the top N by downloads plus new ones,
-        skipping those whose tree is already known for the listed sha."""
+    def tree_candidates(self, top_n: int, new_max: int) -> list[tuple[str, str | None]]:
+        """GGUF repos whose file tree should be fetched: the top N by downloads, plus up to `new_max`
+        repos new since the last sync (none on a first sync, when everything is new), skipping
+        those whose tree is already known for the listed revision."""
+        first_sync = self.count() == 0
         rows = self.db.execute(
             """
             WITH ranked AS (
-                SELECT s.id, s.sha, s.downloads, m.num AS num, m.tree_sha AS tree_sha,
-                       row_number() OVER (ORDER BY s.downloads DESC, s.id) AS rank
+                SELECT s.id, s.sha, m.num AS num, m.tree_sha AS tree_sha,
+                       row_number() OVER (ORDER BY s.downloads DESC, s.id) AS rank,
+                       row_number() OVER (PARTITION BY m.num IS NULL ORDER BY s.downloads DESC, s.id) AS new_rank
                 FROM staging s LEFT JOIN models m ON m.id = s.id
                 WHERE s.formats LIKE '%"gguf"%'
             )
             SELECT id, sha FROM ranked
-            WHERE (rank <= ? OR num IS NULL) AND (tree_sha IS NULL OR tree_sha IS NOT sha)
+            WHERE (tree_sha IS NULL OR tree_sha IS NOT sha)
+              AND (rank <= :top OR (num IS NULL AND NOT :first AND new_rank <= :new_max))
             ORDER BY rank
             """,
-            [top_n],
+            {"top": top_n, "first": first_sync, "new_max": new_max},
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
 

@@ -42,6 +42,7 @@ class SyncOptions:
     stale_days: int = 365
     stale_min_downloads: int = 10
     gguf_tree_top_n: int = 500
+    gguf_tree_new_max: int = 200
     max_tree_failures: int = 10
     history_days: int = 30
     batch_size: int = 2000
@@ -231,7 +232,7 @@ def _fetch_trees(
     warnings: list[str] = []
     if options.gguf_tree_top_n <= 0:
         return warnings
-    candidates = catalog.tree_candidates(options.gguf_tree_top_n)
+    candidates = catalog.tree_candidates(options.gguf_tree_top_n, options.gguf_tree_new_max)
     progress.phase = "trees"
     progress.trees_total = len(candidates)
     notify(progress)

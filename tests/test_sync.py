@@ -195,3 +195,18 @@ def test_a_second_sync_at_the_same_time_is_refused(catalog, small_hub, tmp_path)
 def test_listings_are_configurable(catalog, small_hub):
     report = sync(catalog, small_hub, listings=(Listing(filter="gguf"),))
     assert report.listed == 1
+
+
+def test_trees_for_the_top_n_and_for_new_repos_but_not_everything_on_a_first_sync(catalog):
+    def repo(i: int, downloads: int) -> dict:
+        return gguf_record(f"q/m{i}-GGUF", "org/base", [f"m{i}.Q4_K_M.gguf"], downloads=downloads)
+
+    with FakeHub([repo(i, 1000 - i) for i in range(6)]) as hub:
+        report = sync(catalog, hub, gguf_tree_top_n=2, gguf_tree_new_max=1)
+        assert report.trees == 2  # first sync: the top 2 only, although all 6 are new
+        hub.upsert_model(repo(10, 20))
+        hub.upsert_model(repo(11, 30))
+        report = sync(catalog, hub, gguf_tree_top_n=2, gguf_tree_new_max=1)
+        assert report.trees == 1  # the most downloaded new repo; the top 2 are unchanged
+        assert catalog.model("q/m11-GGUF")["tree_sha"] is not None
+        assert catalog.model("q/m10-GGUF")["tree_sha"] is None
