@@ -10,8 +10,17 @@ Sources, in order of trust:
 - family: the declared architecture, refined by names (see index/families.py);
 - context: ``gguf.context_length``, then the config (``max_position_embeddings`` with RoPE scaling);
 - licence: ``cardData.license`` / ``cardData.licence`` / the ``license:`` tag (see index/licenses.py);
-- lineage: ``cardData.base_model`` + ``base_model:`` tags; relation from the card, the
-  ``base_model:<relation>:<id>`` tag, or inferred from formats and tags.
+- lineage: ``cardData.base_model`` + ``base_model:`` tags (the ids of ``base_model:<relation>:<id>`` tags too;
+  the Hub sends both forms); relation from ``cardData.base_model_relation``, else that tag, else inferred: a
+  GGUF-only / GPTQ / AWQ / EXL2 / MLX / bitsandbytes repo with a base model is ``quantized``, merge tags make a
+  ``merge``, PEFT (library or a root ``adapter_config.json``) an ``adapter``, any other base a ``finetune``.
+
+``kind`` is the model's place in the tree, not what it can do: ``quantized`` / ``merge`` / ``adapter`` from the
+relation (a quant-format repo without a stated base is ``quantized`` too); ``instruct`` for an instruct/chat
+model published by its base model's own organisation or with no base (Qwen/Qwen2.5-7B-Instruct,
+mistralai/Mistral-7B-Instruct-v0.2, google/gemma-2-9b-it); ``finetune`` for every other model with a base;
+``base`` otherwise. Whether a model chats is a task: ``"chat"`` in ``tasks`` (conversational tag or an
+instruct/chat name), for first-party and third-party models alike.
 """
 
 from __future__ import annotations
@@ -137,11 +146,18 @@ def _strings(value: Any, limit: int = 1000) -> list[str]:
 
 
 # -- parameters from names ------------------------------------------------------------------------------------
-# Sizes in repo names: "7b", "1.5B", "270m", "7b1" (BLOOM's 7.1B). Not "4bit", "v0.2", "32k", "2024", "Q4_K_M".
-_SIZE_RE = re.compile(r"(?<![a-z0-9.])(\d{1,4}(?:\.\d{1,3})?)([bm])(\d)?(?![a-z0-9])")
-_EXPERTS_RE = re.compile(r"(?<![a-z0-9.])(\d{1,3})x(\d{1,4}(?:\.\d{1,3})?)([bm])(?![a-z0-9])")  # 8x7b
-_EXPERTS_AFTER_RE = re.compile(r"(?<![a-z0-9.])(\d{1,4}(?:\.\d{1,3})?)([bm])x(\d{1,3})(?![a-z0-9])")  # 34bx2
-_ACTIVE_RE = re.compile(r"(?<![a-z0-9])a(\d{1,3}(?:\.\d{1,3})?)b(?![a-z0-9])")  # Qwen3-30B-A3B
+# Sizes in repo names, one pass: "8x7b" (experts × size), "34bx2", "a3b" (active), "7b" / "1.5B" / "270m" /
+# "7b1" (BLOOM's 7.1B). Not "4bit", "v0.2", "32k", "2024", "Q4_K_M" (a size needs a digit right before b/m
+# and no letter or digit around it).
+_SIZES_RE = re.compile(
+    r"(?<![a-z0-9.])(?:"
+    r"(?P<experts>\d{1,3})x(?P<expert_size>\d{1,4}(?:\.\d{1,3})?)(?P<expert_unit>[bm])"
+    r"|(?P<size_first>\d{1,4}(?:\.\d{1,3})?)(?P<size_first_unit>[bm])x(?P<experts_after>\d{1,3})"
+    r"|a(?P<active>\d{1,3}(?:\.\d{1,3})?)b"
+    r"|(?P<size>\d{1,4}(?:\.\d{1,3})?)(?P<unit>[bm])(?P<decimal>\d)?"
+    r")(?![a-z0-9])"
+)
+_DIGIT_RE = re.compile(r"\d")
 _EXPERT_COUNT_RE = re.compile(r"[-_]\d{1,3}e(?![a-z0-9])")  # Llama-4-Scout-17B-16E: 17B active, 16 experts
 # MoE "NxS" names: total = S × (shared + N × expert), active = S × (shared + 2 × expert) with top-2 routing.
 # Calibrated on Mixtral-8x7B (46.7B total, 12.9B active: the attention, embeddings and norms are shared,
@@ -151,60 +167,55 @@ _MOE_EXPERT = 0.8052
 _UNIT = {"b": 1e9, "m": 1e6}
 
 
-def _moe(experts: int, size: float) -> tuple[int, int]:
-    return round(size * (_MOE_SHARED + experts * _MOE_EXPERT)), round(
-        size * (_MOE_SHARED + min(experts, 2) * _MOE_EXPERT)
-    )
-
-
 def params_from_name(name: str) -> tuple[int | None, int | None]:
     """(total, active) parameter counts stated in a repo name (``owner/`` is ignored); None where not stated.
 
     ``"Mistral-7B-v0.1"`` → (7e9, None); ``"Mixtral-8x7B"`` → (~46.7e9, ~12.9e9); ``"Qwen3-30B-A3B"`` →
     (30e9, 3e9); ``"Llama-4-Scout-17B-16E"`` → (None, 17e9). With several sizes the first in billions wins
-    ("Qwen2.5-7B-Instruct-1M" is 7B); millions count only when no billions are stated.
+    ("Qwen2.5-7B-Instruct-1M" is 7B); millions count only when no billions are stated, and from 10M up
+    ("1M", "2M" in names are contexts or dataset sizes).
     """
     if not isinstance(name, str):
         return None, None
     text = name.rpartition("/")[2][:300].lower()
-    if not any(char.isdigit() for char in text):
+    if _DIGIT_RE.search(text) is None:
         return None, None
-    total: int | None = None
-    active: int | None = None
+    experts = 0
     expert_size = 0.0
-    experts = _EXPERTS_RE.search(text)
-    if experts is not None:
-        expert_size = float(experts.group(2)) * _UNIT[experts.group(3)]
-        total, active = _moe(int(experts.group(1)), expert_size)
-    else:
-        after = _EXPERTS_AFTER_RE.search(text)
-        if after is not None:
-            expert_size = float(after.group(1)) * _UNIT[after.group(2)]
-            total, active = _moe(int(after.group(3)), expert_size)
-    billions = millions = None
-    for match in _SIZE_RE.finditer(text):
-        number = match.group(1) + ("." + match.group(3) if match.group(3) and "." not in match.group(1) else "")
-        value = float(number) * _UNIT[match.group(2)]
-        if not 1e7 <= value <= 1e13:  # "1M" / "2M" in names are contexts or dataset sizes
-            continue
-        if match.group(2) == "b":
-            if _EXPERT_COUNT_RE.match(text, match.end()):
-                active = active or round(value)
-                continue
-            billions = value
-            break
-        if millions is None:
-            millions = value
+    billions = millions = active = None
+    for match in _SIZES_RE.finditer(text):
+        group = match.group
+        if group("size") is not None:
+            number = group("size")
+            if group("decimal") is not None and "." not in number:
+                number += "." + group("decimal")
+            if group("unit") == "b":
+                if billions is None and 0.01 <= float(number) <= 10_000:
+                    if _EXPERT_COUNT_RE.match(text, match.end()):
+                        active = active or float(number) * 1e9
+                    else:
+                        billions = float(number) * 1e9
+            elif millions is None and float(number) >= 10:
+                millions = float(number) * 1e6
+        elif group("active") is not None:
+            active = active or float(group("active")) * 1e9
+        elif not experts:
+            if group("experts") is not None:
+                experts = int(group("experts"))
+                expert_size = float(group("expert_size")) * _UNIT[group("expert_unit")]
+            else:
+                experts = int(group("experts_after"))
+                expert_size = float(group("size_first")) * _UNIT[group("size_first_unit")]
+    total: float | None = None
+    if experts and expert_size:
+        total = expert_size * (_MOE_SHARED + experts * _MOE_EXPERT)
+        active = active or expert_size * (_MOE_SHARED + min(experts, 2) * _MOE_EXPERT)
     plain = billions if billions is not None else millions
     if plain is not None and (total is None or plain > expert_size):
-        total = round(plain)
-    if active is None:
-        stated = _ACTIVE_RE.search(text)
-        if stated is not None:
-            active = round(float(stated.group(1)) * 1e9)
+        total = plain
     if total is not None and active is not None and active >= total:
         active = None  # every parameter is active: not a sparse model
-    return total, active
+    return (None if total is None else round(total)), (None if active is None else round(active))
 
 
 # Known MoE models whose names do not state the active size: family → (total range, active parameters).
@@ -243,8 +254,8 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+")
 # token is usually Italian ("opus-mt-it-ar", "bert-base-it-cased").
 _GEMMA_IT_RE = re.compile(r"\d[bm][-_.]it(?![a-z0-9])")
 
-# Tasks are read from names and tags in three ways (plain substring tests: this runs for every record, and
-# one regex with word boundaries over all of these costs ~20 µs a name):
+# Tasks are read from names and tags in three ways (substrings and words, not one regex with word boundaries:
+# that costs ~20 µs a name, and this runs for every record):
 # - substrings anywhere ("math" in "WizardMath", "medic" in "BioMedical");
 _TASK_NEEDLES: tuple[tuple[str, str], ...] = (
     ("instruct", "chat"), ("chat", "chat"), ("conversational", "chat"), ("assistant", "chat"), ("dialog", "chat"),
@@ -298,6 +309,30 @@ _TASK_PREFIXES: tuple[tuple[str, str], ...] = (
 _TASK_PREFIX_STARTS = tuple(prefix for prefix, _ in _TASK_PREFIXES)
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie (shared prefixes factored out), so the regex engine
+    tries one branch per character instead of every word: ~4x faster than ``any(word in text ...)`` here."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        alternation = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{alternation})?" if "" in node else alternation
+
+    return build(trie)
+
+
+_NEEDLE_TASKS = dict(_TASK_NEEDLES)
+_TASK_NEEDLE_RE = re.compile(_trie_pattern(_NEEDLE_TASKS))
+
+
 def _is_merge(text: str) -> bool:
     return "merge" in text or "moerge" in text or "slerp" in text
 
@@ -314,7 +349,7 @@ def _is_uncensored(text: str) -> bool:
 
 def _tasks_in(text: str, tokens: Iterable[str]) -> set[str]:
     """The tasks a lower-case name or tag (and its words) mentions."""
-    found = {task for needle, task in _TASK_NEEDLES if needle in text}  # ~1.5 µs for a 40-character name
+    found = {_NEEDLE_TASKS[needle] for needle in _TASK_NEEDLE_RE.findall(text)}
     for token in tokens:
         task = _TASK_TOKENS.get(token)
         if task is not None:

@@ -23,8 +23,9 @@ from typing import Any
 
 import sqlite_utils
 
-from .derive import quant_of, stricter
+from .derive import stricter
 from .errors import CatalogBusy, CatalogCorrupt
+from .quants import is_model_gguf, quant_of
 from .schema import CONTENT_COLUMNS, COUNTER_COLUMNS, JSON_COLUMNS, MODEL_COLUMNS, create_staging, migrate
 
 STAGING_COLUMNS = tuple(name for name, _ in MODEL_COLUMNS)
@@ -217,7 +218,10 @@ class Catalog:
             self.db.execute("DELETE FROM files WHERE num = ?", [num])
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO files(num, path, size, quant) VALUES (?, ?, ?, ?)",
-                [(num, path, size, quant_of(path)) for path, size in json.loads(payload)],
+                [
+                    (num, path, size, quant_of(path) if is_model_gguf(path) else None)
+                    for path, size in json.loads(payload)
+                ],
             )
             self.db.execute("UPDATE models SET tree_sha = ? WHERE num = ?", [sha, num])
             count += 1
