@@ -23,6 +23,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy index bot
 	$(BIN)/python -m pytest -q
 
 bench: install

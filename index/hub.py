@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from queue import Full, Queue
 from typing import Any
 
 import orjson
@@ -149,7 +151,7 @@ class Hub:
         sort: str = "downloads",
         expand: Sequence[str] = LISTING_FIELDS,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Yield the listing one page (a list of raw records) at a time, following `Link: rel="next"`."""
+        """The listing one page (a list of raw records) at a time, following `Link: rel="next"`."""
         params: list[tuple[str, str]] = [("sort", sort), ("direction", "-1")]
         params.append(("limit", str(self.options.page_size)))
         if pipeline_tag:
@@ -157,12 +159,57 @@ class Hub:
         if filter:
             params.append(("filter", filter))
         params.extend(("expand", field) for field in expand)
-        url: str | None = f"{self.api.endpoint}/api/models"
+        return self._prefetched(self._walk(f"{self.api.endpoint}/api/models", params))
+
+    def _walk(self, url: str, params: list[tuple[str, str]]) -> Iterator[list[dict[str, Any]]]:
+        next_url: str | None = url
         first = True
-        while url is not None:
-            page, url = self._get_page(url, params if first else None)
+        while next_url is not None:
+            page, next_url = self._get_page(next_url, params if first else None)
             first = False
             yield page
+
+    @staticmethod
+    def _prefetched(pages: Iterator[list[dict[str, Any]]], depth: int = 2) -> Iterator[list[dict[str, Any]]]:
+        """Fetch the next pages in a thread while the caller works on this one (the Hub's latency and
+        the caller's parsing overlap). Errors reach the caller in order; closing the generator early
+        stops the fetching."""
+        queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
+        stop = threading.Event()
+
+        def put(item: tuple[str, Any]) -> bool:
+            while not stop.is_set():
+                try:
+                    queue.put(item, timeout=0.1)
+                    return True
+                except Full:
+                    continue
+            return False
+
+        def work() -> None:
+            try:
+                for page in pages:
+                    if not put(("page", page)):
+                        return
+            except BaseException as error:  # handed to the consumer, raised there
+                put(("error", error))
+                return
+            put(("end", None))
+
+        worker = threading.Thread(target=work, name="hub-listing", daemon=True)
+        worker.start()
+        try:
+            while True:
+                kind, value = queue.get()
+                if kind == "page":
+                    yield value
+                elif kind == "error":
+                    raise value
+                else:
+                    return
+        finally:
+            stop.set()
+            worker.join(timeout=5)
 
     def _get_page(self, url: str, params: list[tuple[str, str]] | None) -> tuple[list[dict[str, Any]], str | None]:
         """One listing page; a body that is not a JSON array (truncated, garbled) is fetched again."""
@@ -197,7 +244,8 @@ class Hub:
             self.limiter.acquire()
             self.calls += 1
             try:
-                response = get_session().get(url, params=params, headers=headers, timeout=self.options.timeout)
+                query = tuple(params) if params else None
+                response = get_session().get(url, params=query, headers=headers, timeout=self.options.timeout)
             except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as error:
                 log.warning("Hub request failed (%s); attempt %d", type(error).__name__, attempt + 1)
                 last_status = None

@@ -299,9 +299,13 @@ class Catalog:
                     updates.append((num, changes))
             if not updates:
                 break
+            # one statement per set of changed columns, each run over all its rows at once
+            by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
             for num, changes in updates:
-                assignments = ", ".join(f"{name} = ?" for name in changes)
-                run(f"UPDATE models SET {assignments} WHERE num = ?", [*changes.values(), num])
+                by_columns.setdefault(tuple(changes), []).append([*changes.values(), num])
+            for names, values in by_columns.items():
+                assignments = ", ".join(f"{name} = ?" for name in names)
+                self.db.conn.executemany(f"UPDATE models SET {assignments} WHERE num = ?", values)
 
     # -- syncs and meta ----------------------------------------------------------------------------
     def generation(self) -> int:
