@@ -58,7 +58,11 @@ MODEL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("trending_score", "REAL"),
 )
 COUNTER_COLUMNS = ("downloads", "downloads_all_time", "likes", "trending_score")
-CONTENT_COLUMNS = tuple(name for name, _ in MODEL_COLUMNS if name not in COUNTER_COLUMNS)
+# Large raw JSON kept beside the model in `model_details`, so `models` rows stay narrow: scans,
+# filters and row updates touch a few hundred bytes per model, not the cards and file lists.
+DETAIL_COLUMNS = ("card", "config", "safetensors", "gguf", "siblings", "quant_files")
+NARROW_COLUMNS = tuple((name, kind) for name, kind in MODEL_COLUMNS if name not in DETAIL_COLUMNS)
+CONTENT_COLUMNS = tuple(name for name, _ in NARROW_COLUMNS if name not in COUNTER_COLUMNS)
 
 # Columns filled in by the catalog itself (lineage, trends, bookkeeping).
 CATALOG_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -106,17 +110,17 @@ def _columns_sql(columns: tuple[tuple[str, str], ...]) -> str:
     return ",\n    ".join(f"{name} {kind}" for name, kind in columns)
 
 
-def create_staging(db: sqlite_utils.Database) -> None:
-    """Staging tables are TEMP: private to the sync's connection, never in the catalog file, gone
-    if the process dies — a killed sync leaves nothing behind."""
+def create_staging(db: sqlite_utils.Database, schema: str) -> None:
+    """The staging tables of a sync, in the attached database `schema` (a scratch file of its own:
+    never in the catalog file, deleted when the sync ends, and by the next sync if one was killed)."""
     _run(
         db,
         f"""
-CREATE TEMP TABLE IF NOT EXISTS staging (
+CREATE TABLE IF NOT EXISTS {schema}.staging (
     {_columns_sql(MODEL_COLUMNS)}
 );
-CREATE UNIQUE INDEX IF NOT EXISTS temp.staging_id ON staging(id);
-CREATE TEMP TABLE IF NOT EXISTS staging_trees (
+CREATE UNIQUE INDEX IF NOT EXISTS {schema}.staging_id ON staging(id);
+CREATE TABLE IF NOT EXISTS {schema}.staging_trees (
     id TEXT PRIMARY KEY COLLATE NOCASE,
     sha TEXT,
     files TEXT NOT NULL
@@ -131,14 +135,17 @@ def m001_create_models(db: sqlite_utils.Database) -> None:
         f"""
 CREATE TABLE models (
     num INTEGER PRIMARY KEY,
-    {_columns_sql(MODEL_COLUMNS)},
+    {_columns_sql(NARROW_COLUMNS)},
     {_columns_sql(CATALOG_COLUMNS)}
 );
 CREATE UNIQUE INDEX models_id ON models(id);
 CREATE INDEX models_downloads ON models(downloads);
 CREATE INDEX models_base_model ON models(base_model);
-CREATE INDEX models_family ON models(family);
-CREATE INDEX models_params ON models(params);
+
+CREATE TABLE model_details (
+    num INTEGER PRIMARY KEY REFERENCES models(num),
+    {", ".join(f"{name} TEXT" for name in DETAIL_COLUMNS)}
+);
 """,
     )
 

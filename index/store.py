@@ -1,8 +1,8 @@
 """The catalog in SQLite: staging a sync, applying it in one transaction, and reading it back.
 
-A sync writes what it lists into `staging` (a TEMP table of its own connection, so the catalog
-file is not touched and other writers are not blocked), then `apply()` moves it into `models` in a
-single transaction. With WAL, readers see
+A sync writes what it lists into `staging` (a scratch database attached for the sync, so the
+catalog file is not touched and other writers are not blocked), then `apply()` moves it into
+`models` in a single transaction. With WAL, readers see
 the old catalog or the new one, never half of each; a process killed at any point leaves the last
 committed catalog.
 """
@@ -26,7 +26,16 @@ import sqlite_utils
 from .derive import stricter
 from .errors import CatalogBusy, CatalogCorrupt
 from .quants import is_model_gguf, quant_of
-from .schema import CONTENT_COLUMNS, COUNTER_COLUMNS, JSON_COLUMNS, MODEL_COLUMNS, create_staging, migrate
+from .schema import (
+    CONTENT_COLUMNS,
+    COUNTER_COLUMNS,
+    DETAIL_COLUMNS,
+    JSON_COLUMNS,
+    MODEL_COLUMNS,
+    NARROW_COLUMNS,
+    create_staging,
+    migrate,
+)
 
 STAGING_COLUMNS = tuple(name for name, _ in MODEL_COLUMNS)
 _INSERT_STAGING = (
@@ -61,23 +70,25 @@ class ApplyResult:
 class Catalog:
     """The model catalog. Open one per process; it is not shared across threads by default."""
 
-    def __init__(self, path: str | Path, *, check_same_thread: bool = True) -> None:
+    def __init__(self, path: str | Path, *, check_same_thread: bool = True, cache_mb: int = 128) -> None:
         self.path = Path(path)
+        self._staging = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(str(self.path), check_same_thread=check_same_thread, isolation_level=None)
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
             self.db = sqlite_utils.Database(conn)
             migrate(self.db)
-            create_staging(self.db)
         except sqlite3.DatabaseError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise CatalogBusy() from error
             raise CatalogCorrupt(f"The catalog file {self.path} is damaged: {error}") from error
 
     def close(self) -> None:
+        self.end_staging()
         self.db.close()
 
     def __enter__(self) -> Catalog:
@@ -102,17 +113,42 @@ class Catalog:
             handle.close()
 
     # -- staging -----------------------------------------------------------------------------------
-    def clear_staging(self) -> None:
-        self.db.execute("DROP TABLE IF EXISTS temp.staging")
-        self.db.execute("DROP TABLE IF EXISTS temp.staging_trees")
-        create_staging(self.db)
+    @property
+    def staging_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".staging")
+
+    def begin_staging(self) -> None:
+        """Fresh, empty staging tables. Only a sync holding the sync lock calls this, so a file
+        left by a killed sync can be removed."""
+        self.end_staging()
+        self._remove_staging_files()
+        self.db.execute("ATTACH DATABASE ? AS stage", [str(self.staging_path)])
+        self.db.execute("PRAGMA stage.journal_mode = OFF")
+        self.db.execute("PRAGMA stage.synchronous = OFF")
+        create_staging(self.db, "stage")
+        self._staging = True
+
+    def end_staging(self) -> None:
+        """Drop this connection's staging tables: detach the scratch database and delete its file."""
+        if self._staging:
+            self.db.execute("DETACH DATABASE stage")
+            self._staging = False
+            self._remove_staging_files()
+
+    def _remove_staging_files(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.staging_path}{suffix}").unlink(missing_ok=True)
 
     def stage(self, rows: Sequence[Sequence[Any]]) -> None:
         """Write rows (values in STAGING_COLUMNS order) into staging, in one short transaction."""
+        if not self._staging:
+            self.begin_staging()
         with self.db.atomic():
             self.db.conn.executemany(_INSERT_STAGING, rows)
 
     def staged_count(self) -> int:
+        if not self._staging:
+            return 0
         return int(self.db.execute("SELECT count(*) FROM staging").fetchone()[0])
 
     def keep_top_staged(self, limit: int) -> None:
@@ -158,6 +194,8 @@ class Catalog:
 
     def stage_tree(self, repo_id: str, sha: str | None, files: Iterable[tuple[str, int | None]]) -> None:
         payload = json.dumps([[path, size] for path, size in files], separators=(",", ":"))
+        if not self._staging:
+            self.begin_staging()
         with self.db.atomic():
             self.db.execute(
                 "INSERT OR REPLACE INTO staging_trees(id, sha, files) VALUES (?, ?, ?)",
@@ -182,8 +220,9 @@ class Catalog:
                 gone = "SELECT num FROM models WHERE id NOT IN (SELECT id FROM staging)"
                 run(f"DELETE FROM files WHERE num IN ({gone})")
                 run(f"DELETE FROM snapshots WHERE num IN ({gone})")
+                run(f"DELETE FROM model_details WHERE num IN ({gone})")
                 dropped = run("DELETE FROM models WHERE id NOT IN (SELECT id FROM staging)").rowcount
-            columns = ", ".join(STAGING_COLUMNS)
+            columns = ", ".join(name for name, _ in NARROW_COLUMNS)
             content_updates = ", ".join(f"{name} = excluded.{name}" for name in CONTENT_COLUMNS)
             run(
                 f"""
@@ -196,6 +235,15 @@ class Catalog:
                 """,
                 {"now": now},
             )
+            details = ", ".join(DETAIL_COLUMNS)
+            run(
+                f"""
+                INSERT OR REPLACE INTO model_details (num, {details})
+                SELECT m.num, {", ".join(f"s.{name}" for name in DETAIL_COLUMNS)}
+                FROM staging s JOIN models m ON m.id = s.id WHERE m.updated_at = :now
+                """,
+                {"now": now},
+            )
             counter_updates = ", ".join(f"{name} = s.{name}" for name in COUNTER_COLUMNS)
             counter_changed = " OR ".join(f"models.{name} IS NOT s.{name}" for name in COUNTER_COLUMNS)
             run(f"UPDATE models SET {counter_updates} FROM staging s WHERE s.id = models.id AND ({counter_changed})")
@@ -205,7 +253,7 @@ class Catalog:
             generation = int(run("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]) + 1
             run("UPDATE meta SET value = ? WHERE key = 'generation'", [str(generation)])
             total = run("SELECT count(*) FROM models").fetchone()[0]
-        self.clear_staging()
+        self.end_staging()
         return ApplyResult(added, updated, dropped, trees, total, generation)
 
     def _apply_trees(self) -> int:
@@ -358,7 +406,14 @@ class Catalog:
     def model(self, model_id: str) -> dict[str, Any] | None:
         """Every stored and derived field of one model (JSON columns decoded), its files with
         sizes, its scores, its recent history and the counts of models derived from it."""
-        rows = list(self.db.query("SELECT * FROM models WHERE id = ?", [model_id.strip()]))
+        rows = list(
+            self.db.query(
+                "SELECT m.*, "
+                + ", ".join(f"d.{name}" for name in DETAIL_COLUMNS)
+                + " FROM models m LEFT JOIN model_details d ON d.num = m.num WHERE m.id = ?",
+                [model_id.strip()],
+            )
+        )
         if not rows:
             return None
         record = {key: _decode(key, value) for key, value in rows[0].items()}

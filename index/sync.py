@@ -116,7 +116,7 @@ def run_sync(
     notify: ProgressCallback = on_progress or (lambda _: None)
     with catalog.sync_lock():
         sync_id = catalog.start_sync(stamp)
-        catalog.clear_staging()
+        catalog.begin_staging()
         try:
             complete = _list(catalog, hub, options, progress, notify)
             if options.limit is not None:
@@ -131,7 +131,7 @@ def run_sync(
                 complete=complete, now=stamp, day=moment.date().isoformat(), history_days=options.history_days
             )
         except Exception as error:
-            catalog.clear_staging()
+            catalog.end_staging()
             message = str(error) if isinstance(error, CatalogError) else f"{type(error).__name__}: {error}"
             catalog.finish_sync(sync_id, _stamp(), "failed", message=message[:500], listed=progress.models)
             raise

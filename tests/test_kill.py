@@ -67,3 +67,41 @@ def test_sigkill_at_any_point_leaves_a_working_catalog(tmp_path):
             assert catalog.staged_count() == 0
             statuses = [row[0] for row in catalog.db.execute("SELECT status FROM syncs ORDER BY id")]
             assert statuses[0] == "ok" and statuses[-1] == "ok" and "running" not in statuses
+
+
+KILL_INSIDE = """
+import os, signal, sys
+from index.store import Catalog
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+setattr(Catalog, sys.argv[1], die)
+from bot.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+# each step runs inside the apply transaction, after the models table was already rewritten
+@pytest.mark.parametrize("step", ["_apply_trees", "_snapshot", "_apply_lineage"])
+def test_sigkill_inside_the_apply_transaction_changes_nothing(tmp_path, step):
+    models = [record(f"org/model-{i:03d}", 10_000 - i) for i in range(300)]
+    with FakeHub(models, page_size=100) as hub:
+        assert start_sync(tmp_path, hub.url).wait(timeout=120) == 0
+        with Catalog(tmp_path / "catalog.db") as catalog:
+            before = catalog.db.execute("SELECT id, downloads FROM models ORDER BY id").fetchall()
+            generation = catalog.generation()
+        hub.set_models([record(f"org/model-{i:03d}", 20_000 - i) for i in range(100, 400)])
+        environ = {**os.environ, "SOMMELIER_HOME": str(tmp_path), "HF_ENDPOINT": hub.url}
+        config = str(tmp_path / "fast.toml")
+        process = subprocess.run(
+            [sys.executable, "-c", KILL_INSIDE, step, "--config", config, "sync", "--quiet", "--no-scores"],
+            cwd=ROOT,
+            env=environ,
+            capture_output=True,
+            timeout=120,
+        )
+        assert process.returncode == -signal.SIGKILL
+        with Catalog(tmp_path / "catalog.db") as catalog:
+            after = catalog.db.execute("SELECT id, downloads FROM models ORDER BY id").fetchall()
+            assert after == before and catalog.generation() == generation
+            report = run_sync(catalog, Hub(fast_hub_options(hub.url, page_size=100)), sync_options(min_downloads=0))
+            assert report.complete and catalog.count() == 300 and report.dropped == 100
