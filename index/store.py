@@ -82,6 +82,7 @@ class Catalog:
             conn.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
             self.db = sqlite_utils.Database(conn)
             migrate(self.db)
+            conn.create_function("lineage_class", 3, _lineage_class, deterministic=True)
         except sqlite3.DatabaseError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise CatalogBusy() from error
@@ -226,11 +227,11 @@ class Catalog:
             content_updates = ", ".join(f"{name} = excluded.{name}" for name in CONTENT_COLUMNS)
             run(
                 f"""
-                INSERT INTO models ({columns}, first_seen, updated_at)
-                SELECT {columns}, :now, :now FROM staging s
+                INSERT INTO models ({columns}, commercial, first_seen, updated_at)
+                SELECT {columns}, commercial_own, :now, :now FROM staging s
                 WHERE NOT EXISTS (SELECT 1 FROM models m WHERE m.id = s.id AND m.hash = s.hash)
                 ON CONFLICT(id) DO UPDATE SET {content_updates}, updated_at = excluded.updated_at,
-                    inherited = NULL
+                    commercial = excluded.commercial, inherited = NULL
                 WHERE models.hash IS NOT excluded.hash
                 """,
                 {"now": now},
@@ -315,15 +316,22 @@ class Catalog:
 
     def _apply_lineage(self) -> None:
         """Licence class from the base model (the stricter of the two) and missing fields inherited
-        from the base, two levels deep (a quant of a fine-tune of a base)."""
+        from the base, two levels deep (a quant of a fine-tune of a base). Only rows that need a
+        change leave SQLite, so an unchanged catalog costs one scan."""
         run = self.db.execute
-        run("UPDATE models SET commercial = commercial_own WHERE commercial IS NOT commercial_own")
+        has_base = "EXISTS (SELECT 1 FROM models b WHERE b.id = models.base_model AND b.num != models.num)"
+        run(f"UPDATE models SET commercial = commercial_own WHERE commercial IS NOT commercial_own AND NOT {has_base}")
         fields = ", ".join(f"m.{name}, b.{name}" for name in INHERITED_FIELDS)
+        missing = " OR ".join(f"(m.{name} IS NULL AND b.{name} IS NOT NULL)" for name in INHERITED_FIELDS)
         for _ in range(2):
             rows = run(
                 f"""
                 SELECT m.num, m.license, m.commercial_own, b.commercial, m.commercial, m.inherited, {fields}
                 FROM models m JOIN models b ON b.id = m.base_model AND b.num != m.num
+                WHERE m.commercial IS NOT lineage_class(m.license, m.commercial_own, b.commercial)
+                   OR (m.license IS NULL AND b.commercial IS NOT NULL
+                       AND coalesce(m.inherited, '') NOT LIKE '%"license"%')
+                   OR {missing}
                 """
             ).fetchall()
             updates = []
@@ -332,7 +340,7 @@ class Catalog:
                 values = row[6:]
                 inherited = set(json.loads(inherited_json)) if inherited_json else set()
                 changes: dict[str, Any] = {}
-                effective = base_class if own_license is None else stricter(own_class, base_class)
+                effective = _lineage_class(own_license, own_class, base_class)
                 if own_license is None and base_class is not None:
                     inherited.add("license")
                 if effective != current:
@@ -527,3 +535,13 @@ def _decode(key: str, value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _lineage_class(own_license: str | None, own_class: str, base_class: str | None) -> str:
+    """A model's commercial-use class given its base model's: a model stating no licence is bound by
+    its base's; one that states a licence by the stricter of the two."""
+    if base_class is None:
+        return own_class
+    if own_license is None:
+        return base_class
+    return stricter(own_class, base_class)  # type: ignore[arg-type]
