@@ -265,8 +265,8 @@ class Hub:
         raise HubUnavailable()
 
     def _backoff(self, attempt: int, retry_after: float | None) -> None:
-        if retry_after is not None:
-            pause = retry_after
+        if retry_after is not None:  # as the Hub asks, but never longer than one rate-limit window
+            pause = min(retry_after, max(self.options.backoff_max, self.options.window_seconds))
         else:
             pause = min(self.options.backoff_max, self.options.backoff_base * 2 ** (attempt - 1))
         if pause > 0:

@@ -172,3 +172,17 @@ def test_malformed_records_are_stored_as_well_as_they_can_be_or_skipped(catalog)
     wrong = catalog.model("a/wrong-types")
     assert wrong["downloads"] is None and wrong["tags"] == [] and wrong["gated"] is True
     assert catalog.model("a/" + "long-name-" * 18 + "end") is not None
+
+
+def test_the_sync_stays_within_the_rate_limit(catalog):
+    with FakeHub(models(30), page_size=2) as hub:
+        run_sync(
+            catalog,
+            Hub(fast_hub_options(hub.url, page_size=2, calls_per_window=4, window_seconds=1.0)),
+            sync_options(),
+            now=NOW,
+        )
+        times = sorted(entry.time for entry in hub.requests)
+    assert len(times) >= 16 and catalog.count() == 30
+    for start in times:
+        assert sum(1 for t in times if start <= t < start + 0.95) <= 4
