@@ -31,7 +31,9 @@ class Listing:
     filter: str | None = None
 
     def describe(self) -> str:
-        return f"pipeline_tag={self.pipeline_tag}" if self.pipeline_tag else f"filter={self.filter}"
+        if self.pipeline_tag:
+            return f"pipeline_tag={self.pipeline_tag}"
+        return f"filter={self.filter}" if self.filter else "all models"
 
 
 @dataclass(frozen=True, slots=True)
