@@ -76,3 +76,14 @@ def test_empty_environment_values_keep_the_defaults():
 def test_settings_module_reads_no_environment_at_import():
     source = (Path(__file__).resolve().parents[1] / "bot" / "settings.py").read_text()
     assert "os.environ" not in source and "getenv" not in source
+
+
+def test_setting_defaults_agree_with_the_catalog_option_defaults():
+    from dataclasses import replace
+
+    from index.hub import HubOptions
+    from index.sync import SyncOptions
+
+    settings = load_settings(None, {})
+    assert settings.hub == HubOptions()
+    assert replace(settings.sync, score_sources=(), cache_dir=None) == SyncOptions()
