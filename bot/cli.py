@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--no-scores", action="store_true", help="skip importing leaderboard scores")
     sync.add_argument("--json", action="store_true", help="print the report as JSON")
     sync.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sync.add_argument("--no-index", action="store_true", help="skip updating the semantic search index")
+
+    search = commands.add_parser("search", help="find models by words or meaning (exact names first)")
+    search.add_argument("text")
+    search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    commands.add_parser("reindex", help="rebuild the semantic search index from scratch")
 
     model = commands.add_parser("model", help="every stored and derived field of one model")
     model.add_argument("id", help="a Hub model id, e.g. Qwen/Qwen2.5-7B-Instruct")
@@ -90,10 +100,92 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             if bar:
                 bar.close()
+        index_report = None
+        if settings.search.enabled and not args.no_index:
+            index_report = update_index(settings, catalog)
         if args.json:
-            print(json.dumps(report.as_dict(), indent=2))
+            figures = report.as_dict()
+            if index_report is not None:
+                figures["index"] = asdict(index_report)
+            print(json.dumps(figures, indent=2))
         else:
             print(summary(report, catalog))
+            if index_report is not None:
+                print(
+                    f"Search index: {index_report.added:,} added, {index_report.changed:,} re-embedded, "
+                    f"{index_report.removed:,} removed, {index_report.unchanged:,} unchanged "
+                    f"({index_report.seconds:.1f} s)."
+                )
+    return 0
+
+
+def make_embedder(settings: Settings) -> Any:
+    from index.embed import SentenceEmbedder
+
+    return SentenceEmbedder(settings.search.embedder, batch_size=settings.search.batch_size)
+
+
+def vector_index(settings: Settings) -> Any:
+    from index.vectors import VectorIndex
+
+    options = settings.search
+    return VectorIndex(settings.index_dir, kind=options.kind, hnsw_m=options.hnsw_m, ef_search=options.ef_search)  # type: ignore[arg-type]
+
+
+def update_index(settings: Settings, catalog: Catalog) -> Any:
+    """Bring the search index in step with the catalog: only new or changed documents are embedded."""
+    embedder = make_embedder(settings)
+    index = vector_index(settings)
+    index.load(embedder)
+    return index.update(catalog, embedder)
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    import shutil
+
+    shutil.rmtree(settings.index_dir, ignore_errors=True)
+    with open_catalog(settings) as catalog:
+        report = update_index(settings, catalog)
+    print(f"Search index rebuilt: {report.added:,} models embedded in {report.seconds:.1f} s.")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from index.vectors import VectorIndex
+
+    embedder = make_embedder(settings)
+    options = settings.search
+    with open_catalog(settings) as catalog:
+        index = VectorIndex.open(
+            settings.index_dir,
+            catalog,
+            embedder,
+            kind=options.kind,  # type: ignore[arg-type]
+            hnsw_m=options.hnsw_m,
+            ef_search=options.ef_search,
+        )
+        found = index.hybrid_search(catalog, args.text, embedder, k=max(1, min(args.limit, 200)))
+        results = []
+        for model_id, score in found:
+            record = catalog.model(model_id) or {}
+            results.append(
+                {
+                    "id": model_id,
+                    "score": round(float(score), 4),
+                    "family": record.get("family"),
+                    "params_b": round(record["params"] / 1e9, 2) if record.get("params") else None,
+                    "kind": record.get("kind"),
+                    "downloads": record.get("downloads"),
+                }
+            )
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+        return 0
+    if not results:
+        print("Nothing found.")
+    for item in results:
+        size = f"{item['params_b']}B" if item["params_b"] else "?"
+        print(f"{item['score']:6.3f}  {item['id']}  ({item['family'] or '?'}, {size}, {item['kind']})")
     return 0
 
 
@@ -228,6 +320,8 @@ def cmd_import_scores(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS = {
     "sync": cmd_sync,
+    "search": cmd_search,
+    "reindex": cmd_reindex,
     "model": cmd_model,
     "stats": cmd_stats,
     "import-scores": cmd_import_scores,

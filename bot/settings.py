@@ -48,6 +48,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync.max_tree_failures", 10, "Stop fetching file trees after this many failures in a row."),
     Setting("sync.history_days", 30, "Days of download/like snapshots kept for trends."),
     Setting("sync.batch_size", 2000, "Models written to staging per transaction."),
+    Setting("index.enabled", True, "Keep the semantic search index in step with the catalog on every sync."),
+    Setting(
+        "index.embedder",
+        "",
+        "Sentence-transformers model: a local folder or Hub id (empty: the bundled all-MiniLM-L6-v2).",
+        "SOMMELIER_EMBEDDER",
+    ),
+    Setting("index.kind", "flat", "FAISS index: flat (exact) or hnsw (approximate, for very large catalogs)."),
+    Setting("index.hnsw_m", 32, "HNSW graph degree (index.kind = hnsw)."),
+    Setting("index.ef_search", 256, "HNSW search breadth: higher is more exact and slower (index.kind = hnsw)."),
+    Setting("index.batch_size", 32, "Documents embedded per batch."),
     Setting(
         "scores.datasets",
         [
@@ -64,12 +75,27 @@ BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 @dataclass(frozen=True, slots=True)
+class SearchOptions:
+    enabled: bool = True
+    embedder: str | None = None  # None: the bundled all-MiniLM-L6-v2
+    kind: str = "flat"
+    hnsw_m: int = 32
+    ef_search: int = 256
+    batch_size: int = 32
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
     log_level: str
     hub: HubOptions
     sync: SyncOptions
+    search: SearchOptions
     values: Mapping[str, Any]
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
 
     @property
     def catalog_path(self) -> Path:
@@ -172,4 +198,14 @@ def _build(values: dict[str, Any]) -> Settings:
         score_sources=score_sources,
         cache_dir=home / "cache",
     )
-    return Settings(home=home, log_level=values["log_level"].upper(), hub=hub, sync=sync, values=values)
+    if values["index.kind"] not in ("flat", "hnsw"):
+        raise SettingsError(f"index.kind should be flat or hnsw, not {values['index.kind']!r}")
+    search = SearchOptions(
+        enabled=values["index.enabled"],
+        embedder=values["index.embedder"] or None,
+        kind=values["index.kind"],
+        hnsw_m=max(4, values["index.hnsw_m"]),
+        ef_search=max(1, values["index.ef_search"]),
+        batch_size=max(1, values["index.batch_size"]),
+    )
+    return Settings(home=home, log_level=values["log_level"].upper(), hub=hub, sync=sync, search=search, values=values)

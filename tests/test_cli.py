@@ -12,10 +12,16 @@ from tests.hubserver import load_fixture_models
 
 
 @pytest.fixture
-def run(tmp_path, hub, capsys):
+def index_settings() -> str:
+    return "[index]\nenabled = false\n"
+
+
+@pytest.fixture
+def run(tmp_path, hub, capsys, index_settings):
     config = tmp_path / "test.toml"
     config.write_text(
         "[hub]\npage_size = 40\nbackoff_base = 0.01\n[sync]\nstale_days = 100000\n[scores]\ndatasets = []\n"
+        + index_settings
     )
     environ = {"SOMMELIER_HOME": str(tmp_path / "home"), "HF_ENDPOINT": hub.url}
 
@@ -115,7 +121,7 @@ def test_sync_imports_scores_from_a_hub_dataset(run, hub, tmp_path, shared_data)
     )
     config = tmp_path / "scores.toml"
     config.write_text(
-        "[hub]\nbackoff_base = 0.01\n[sync]\nstale_days = 100000\n"
+        "[hub]\nbackoff_base = 0.01\n[sync]\nstale_days = 100000\n[index]\nenabled = false\n"
         '[scores]\ndatasets = [{ repo = "open-llm-leaderboard/contents", file = "v2.csv" }]\n'
     )
     code = main(
@@ -132,3 +138,20 @@ def test_bad_config_exits_2(tmp_path, capsys):
     config.write_text("[hub]\npage_size = 'x'\n")
     assert main(["--config", str(config), "stats"], environ={}) == 2
     assert "hub.page_size" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index_settings", [""])
+def test_sync_builds_the_search_index_and_search_finds_exact_names_first(run):
+    code, out, _ = run("sync", "--quiet")
+    assert code == 0 and "Search index:" in out and "unchanged" in out
+    code, out, _ = run("search", "mistral-7b", "--json")
+    results = json.loads(out)
+    assert code == 0 and results
+    assert results[0]["id"].lower().startswith("mistralai/mistral-7b")
+    code, out, _ = run("search", "python coding assistant", "--json", "--limit", "5")
+    assert any(item["id"] and "coder" in item["id"].lower() for item in json.loads(out))
+    code, out, _ = run("sync", "--quiet")
+    assert "0 added, 0 re-embedded" in out
+    code, out, _ = run("search", "🙂🙂🙂")
+    assert code == 0

@@ -23,7 +23,11 @@ N_MODELS = 3000
 
 def start_sync(home: Path, url: str) -> subprocess.Popen:
     config = home / "fast.toml"
-    config.write_text("[hub]\npage_size = 100\nbackoff_base = 0.01\n[sync]\nbatch_size = 200\nmin_downloads = 0\n")
+    config.write_text(
+        "[hub]\npage_size = 100\nbackoff_base = 0.01\n"
+        "[sync]\nbatch_size = 200\nmin_downloads = 0\n"
+        "[index]\nenabled = false\n"
+    )
     environ = {**os.environ, "SOMMELIER_HOME": str(home), "HF_ENDPOINT": url}
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "--config", str(config), "sync", "--quiet", "--no-scores"],
