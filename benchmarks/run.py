@@ -158,6 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", type=Path, help="rewrite this Markdown file with the figures")
     parser.add_argument("--quick", action="store_true", help="fewer runs and a 30k synthetic catalog")
+    parser.add_argument("--no-vectors", action="store_true", help="skip the vector search figures")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -169,6 +170,10 @@ def main() -> None:
     size = 30_000 if args.quick else 300_000
     results[f"ingest: synthetic {size // 1000}k"] = bench_ingest(f"synthetic:{size}", 1 if args.quick else 2)
     text = render(results, args.quick)
+    if not args.no_vectors:
+        from benchmarks import vectors
+
+        text += "\n" + vectors.run(args.quick)
     print(text)
     if args.write:
         args.write.write_text(text)
