@@ -129,7 +129,7 @@ def vector_index(settings: Settings) -> Any:
     from index.vectors import VectorIndex
 
     options = settings.search
-    return VectorIndex(settings.index_dir, kind=options.kind, hnsw_m=options.hnsw_m, ef_search=options.ef_search)  # type: ignore[arg-type]
+    return VectorIndex(settings.index_dir, kind=options.kind, hnsw_m=options.hnsw_m, ef_search=options.ef_search)
 
 
 def update_index(settings: Settings, catalog: Catalog) -> Any:
@@ -160,7 +160,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             settings.index_dir,
             catalog,
             embedder,
-            kind=options.kind,  # type: ignore[arg-type]
+            kind=options.kind,
             hnsw_m=options.hnsw_m,
             ef_search=options.ef_search,
         )

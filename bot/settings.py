@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from index.hub import HubOptions
 from index.scores import ScoreSource, iter_sources
@@ -78,7 +78,7 @@ BY_NAME = {setting.name: setting for setting in SETTINGS}
 class SearchOptions:
     enabled: bool = True
     embedder: str | None = None  # None: the bundled all-MiniLM-L6-v2
-    kind: str = "flat"
+    kind: Literal["flat", "hnsw"] = "flat"
     hnsw_m: int = 32
     ef_search: int = 256
     batch_size: int = 32
