@@ -214,7 +214,8 @@ def refresh_scores(
             path = hub.dataset_file(item.repo, item.file, cache_dir or Path.home() / ".cache" / "sommelier")
             result = import_scores(catalog, path, item.source)
         except Exception as error:  # network, missing file, unknown table: keep the old scores
-            log.warning("Could not import scores from %s/%s: %s", item.repo, item.file, error)
+            reason = (str(error).splitlines() or [""])[0][:200]
+            log.warning("Could not import scores from %s/%s: %s %s", item.repo, item.file, type(error).__name__, reason)
             warnings.append(f"scores from {item.repo} not updated ({type(error).__name__})")
             continue
         imported[result.source] = result.stored
