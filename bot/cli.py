@@ -165,9 +165,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             ef_search=options.ef_search,
         )
         found = index.hybrid_search(catalog, args.text, embedder, k=max(1, min(args.limit, 200)))
+        briefs = catalog.briefs([model_id for model_id, _ in found])
         results = []
         for model_id, score in found:
-            record = catalog.model(model_id) or {}
+            record = briefs.get(model_id.lower(), {})
             results.append(
                 {
                     "id": model_id,

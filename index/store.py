@@ -408,6 +408,16 @@ class Catalog:
         return [(row[0], row[1] or 0) for row in self.db.execute("SELECT id, downloads FROM models")]
 
     # -- reading -----------------------------------------------------------------------------------
+    def briefs(self, model_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """A few columns per id (family, params, kind, downloads), in one query, keyed by lower-case id."""
+        if not model_ids:
+            return {}
+        placeholders = ", ".join("?" for _ in model_ids)
+        rows = self.db.query(
+            f"SELECT id, family, params, kind, downloads FROM models WHERE id IN ({placeholders})", list(model_ids)
+        )
+        return {row["id"].lower(): row for row in rows}
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM models").fetchone()[0])
 
