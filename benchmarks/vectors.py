@@ -115,14 +115,12 @@ def clustered_vectors(count: int, rng: np.random.Generator, centres: np.ndarray)
 def build(kind: str, data: np.ndarray, folder: Path, **options: Any) -> tuple[VectorIndex, float, float, int]:
     """(index, seconds to build, RSS delta in MiB, file size in bytes)."""
     index = VectorIndex(folder, kind=kind, **options)  # type: ignore[arg-type]
-    index.dim = DIM
     before = rss_mb()
     started = time.perf_counter()
-    index.index = index._new_index(DIM)
+    index.clear(DIM)
     ids = np.arange(1, len(data) + 1, dtype=np.int64)
-    index.index.add_with_ids(data, ids)
+    index.add(ids, data)
     seconds = time.perf_counter() - started
-    index.hashes = dict.fromkeys(ids.tolist(), "")
     delta = rss_mb() - before
     import faiss
 

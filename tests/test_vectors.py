@@ -304,10 +304,8 @@ def test_hnsw_recall_at_10_matches_flat_on_random_vectors(tmp_path):
     flat = VectorIndex(tmp_path / "flat")
     hnsw = VectorIndex(tmp_path / "hnsw", kind="hnsw")
     for index in (flat, hnsw):
-        index.dim = dim
-        index.index = index._new_index(dim)
-        index.index.add_with_ids(data, ids)
-        index.hashes = dict.fromkeys(ids.tolist(), "x")
+        index.clear(dim)
+        index.add(ids, data)
     assert faiss.downcast_index(hnsw.index.index).hnsw.efSearch == hnsw.ef_search
     found = 0
     for query in queries:
