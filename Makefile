@@ -4,15 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench lint clean train-parser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # constraints.txt pins torch to the CPU build available offline (an unpinned torch pulls CUDA).
+# llama-cpp-python compiles from source (~9 minutes on 2 cores, then pip's wheel cache): for any x86-64 CPU
+# with AVX2, not for the building machine only (AMX/AVX-512 kernels crash on some virtual machines).
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_BF16=OFF
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,7 +27,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy index bot
+	$(BIN)/mypy index bot recommender
 	$(BIN)/python -m pytest -q
 
 bench: install
@@ -32,7 +36,12 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy index bot
+	$(BIN)/mypy index bot recommender
+
+# Retrain the request parser's LoRA adapter (recommender/data/parser-lora.gguf); ~25 minutes on 2 cores.
+train-parser: install
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -c constraints.txt -e '.[dev,train]'
+	$(BIN)/python -m parser_training.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,6 +18,8 @@ from index.hub import Hub
 from index.scores import import_scores
 from index.store import Catalog
 from index.sync import Progress, SyncReport, run_sync
+from recommender.errors import RecommenderError
+from recommender.parse import RequestParser
 
 from .errors import FrontError
 from .settings import Settings, load_settings
@@ -47,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("reindex", help="rebuild the semantic search index from scratch")
 
+    parse = commands.add_parser("parse", help="show the filters a request turns into")
+    parse.add_argument("text", help="a request, e.g. \"best commercial 16GB llama model\"")
+    parse.add_argument("--json", action="store_true", help="print the filters as one JSON object")
+    parse.add_argument("--rules", action="store_true", help="the rules alone, without the GGUF model")
+
     model = commands.add_parser("model", help="every stored and derived field of one model")
     model.add_argument("id", help="a Hub model id, e.g. Qwen/Qwen2.5-7B-Instruct")
     model.add_argument("--json", action="store_true", help="print JSON")
@@ -73,7 +80,7 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     )
     try:
         return COMMANDS[args.command](args, settings)
-    except CatalogError as error:
+    except (CatalogError, RecommenderError) as error:
         print(f"sommelier: {error}", file=sys.stderr)
         return 1
 
@@ -253,6 +260,21 @@ class ProgressBar:
             self.bar = None
 
 
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    options = replace(settings.parser, use_model=settings.parser.use_model and not args.rules)
+    result = RequestParser(options).parse(args.text)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return 0
+    stated = {key: value for key, value in result.to_dict().items() if value not in (None, []) and key != "parser"}
+    for key, value in stated.items():
+        print(f"{key:14} {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    if not stated:
+        print("nothing to filter on: every model is a candidate")
+    print(f"{'parser':14} {result.parser}")
+    return 0
+
+
 def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
     with open_catalog(settings) as catalog:
         record = catalog.model(args.id)
@@ -323,6 +345,7 @@ COMMANDS = {
     "sync": cmd_sync,
     "search": cmd_search,
     "reindex": cmd_reindex,
+    "parse": cmd_parse,
     "model": cmd_model,
     "stats": cmd_stats,
     "import-scores": cmd_import_scores,

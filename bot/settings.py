@@ -13,6 +13,9 @@ from typing import Any, Literal
 from index.hub import HubOptions
 from index.scores import ScoreSource, iter_sources
 from index.sync import Listing, SyncOptions
+from recommender.hardware import DEFAULT_TABLE
+from recommender.model_parser import ADAPTER_PATH
+from recommender.parse import ParserOptions
 
 from .errors import SettingsError
 
@@ -59,6 +62,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index.hnsw_m", 32, "HNSW graph degree (index.kind = hnsw)."),
     Setting("index.ef_search", 256, "HNSW search breadth: higher is more exact and slower (index.kind = hnsw)."),
     Setting("index.batch_size", 32, "Documents embedded per batch."),
+    Setting("parser.use_model", True, "Read requests with the GGUF model too (false: the rules alone)."),
+    Setting(
+        "parser.model_path",
+        "",
+        "GGUF model reading requests (empty: the bundled Gemma 3 270M with the project's adapter).",
+        "SOMMELIER_PARSER_MODEL",
+    ),
+    Setting(
+        "parser.adapter_path",
+        "",
+        "LoRA adapter (GGUF) for the parser model (empty: the shipped one with the bundled model, none otherwise).",
+    ),
+    Setting("parser.threads", 2, "CPU threads of the parser model."),
+    Setting("parser.hardware_table", "", "GPU and Apple chip table (empty: configs/hardware.toml)."),
     Setting(
         "scores.datasets",
         [
@@ -91,6 +108,7 @@ class Settings:
     hub: HubOptions
     sync: SyncOptions
     search: SearchOptions
+    parser: ParserOptions
     values: Mapping[str, Any]
 
     @property
@@ -208,4 +226,23 @@ def _build(values: dict[str, Any]) -> Settings:
         ef_search=max(1, values["index.ef_search"]),
         batch_size=max(1, values["index.batch_size"]),
     )
-    return Settings(home=home, log_level=values["log_level"].upper(), hub=hub, sync=sync, search=search, values=values)
+    model_path = Path(values["parser.model_path"]).expanduser() if values["parser.model_path"] else None
+    adapter = values["parser.adapter_path"]
+    parser = ParserOptions(
+        use_model=values["parser.use_model"],
+        model_path=model_path,
+        # the shipped adapter was trained for the bundled model only
+        adapter_path=Path(adapter).expanduser() if adapter else (ADAPTER_PATH if model_path is None else None),
+        models_dir=home / "models",
+        hardware_table=Path(table).expanduser() if (table := values["parser.hardware_table"]) else DEFAULT_TABLE,
+        threads=max(1, values["parser.threads"]),
+    )
+    return Settings(
+        home=home,
+        log_level=values["log_level"].upper(),
+        hub=hub,
+        sync=sync,
+        search=search,
+        parser=parser,
+        values=values,
+    )

