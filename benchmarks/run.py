@@ -159,6 +159,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="rewrite this Markdown file with the figures")
     parser.add_argument("--quick", action="store_true", help="fewer runs and a 30k synthetic catalog")
     parser.add_argument("--no-vectors", action="store_true", help="skip the vector search figures")
+    parser.add_argument("--no-parser", action="store_true", help="skip the request parser figures")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -174,6 +175,10 @@ def main() -> None:
         from benchmarks import vectors
 
         text += "\n" + vectors.run(args.quick)
+    if not args.no_parser:
+        from benchmarks import parser as request_parser
+
+        text += "\n" + request_parser.run(args.quick)
     print(text)
     if args.write:
         args.write.write_text(text)

@@ -13,10 +13,15 @@ from recommender.errors import ParserConfigError
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "configs" / "hardware.toml"
 
 # Vendor and series words that may precede a GPU model number: "NVIDIA GeForce RTX 3090", "Radeon RX 7900 XTX".
-_VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|intel|arc|rtx|gtx|rx|quadro|tesla)\s*)*"
+_VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|instinct|intel|arc|rtx|gtx|rx|quadro|tesla|pro)\s*)*"
 # "2x3090", "2 x RTX 3090", "two 3090s", "2х3090" (Cyrillic х).
-_COUNT = r"(?:(?P<count>[2-8]|two|three|four|eight|две|два|три|четыре)\s*(?:[x×х*]\s*)?)?"
-_WORD_COUNTS = {"two": 2, "three": 3, "four": 4, "eight": 8, "две": 2, "два": 2, "три": 3, "четыре": 4}
+_COUNT = (
+    r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|две|два|три|четыре|восемь|пара)\s*(?:[x×х*]\s*)?)?"
+)
+_WORD_COUNTS = {
+    "two": 2, "three": 3, "four": 4, "eight": 8, "dual": 2, "twin": 2, "quad": 4,
+    "две": 2, "два": 2, "три": 3, "четыре": 4, "восемь": 8, "пара": 2,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,10 +57,10 @@ def _float(value: str) -> float:
 
 
 # ---------------------------------------------------------------- base model
-_MODEL_TOKEN = r"[\w][\w.\-/:]*"
+_MODEL_TOKEN = r"\w(?:[\w.\-/:]*\w)?"
 _MODEL_TAIL = (
     r"(?:\s+(?:\d[\w.\-]*|(?i:v\d[\w.\-]*|instruct|chat|it|base|coder|preview|mini|small|medium|large|nemo|pro"
-    r"|turbo|distill\w*)(?![\w])|[A-Z][\w.\-]*))*"
+    r"|turbo|distill\w*)(?![\w])|[A-Z](?:[\w.\-]*\w)?))*"
 )
 _BASE_LEADS = (
     r"alternatives?|similar|comparable|equivalents?|replacements?|substitutes?|competitors?|rivals?",
@@ -68,7 +68,7 @@ _BASE_LEADS = (
     r"(?:fine-?tunes?|finetuned\s+versions?|fine-?tuned\s+versions?|quants?|quantizations?|quantized\s+versions?"
     r"|merges?|derivatives?|variants?|ggufs?|versions?|descendants?|children)\s+of",
     r"(?:derived|based|built)\s+(?:from|on)",
-    r"instead\s+of|(?:models?|something|anything)\s+like|same\s+as",
+    r"instead\s+of|(?<![\w'])like|same\s+as",
     r"аналог\w*|альтернатив\w*|замен\w*|похож\w*|подобн\w*|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
     r"вместо|файнтюн\w*|дообучен\w*|кванты|квантовки|квантизаци\w*|производн\w*|на\s+базе|на\s+основе|вроде|типа",
 )
@@ -76,6 +76,7 @@ _BASE_RE = re.compile(
     r"(?i:(?:" + "|".join(_BASE_LEADS) + r")\s+(?:to\s+|for\s+|of\s+|на\s+|для\s+|с\s+)?(?:the\s+)?)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
+_WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might)\s*$")
 _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
 _MODELISH_RE = re.compile(r"\d|/|-", re.IGNORECASE)
 
@@ -91,13 +92,15 @@ def _base_model(scan: _Scan) -> None:
             continue
         if _BASED_ON_RE.match(match.group(0)) and not _MODELISH_RE.search(model):
             continue  # "based on llama" names a family, not a model
+        before = scan.original[max(0, match.start() - 12) : match.start()].lower()
+        if match.group(0).lower().startswith("like") and _WANT_RE.search(before):
+            continue  # "I'd like Qwen 7B" is a wish, not a comparison
         scan.found.base_model = model
-        start = match.start("model")
-        scan.blank(start, start + len(model))
+        scan.blank(match.start(), match.start("model") + len(model))  # "better than X" is not a sort
         return
 
 
-_TRAILING_WORDS = frozenset(("model", "models", "модель", "модели", "but", "and", "или", "и", "но"))
+_TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "модели", "but", "and", "или", "и", "но"))
 
 
 # ---------------------------------------------------------------- hardware and memory
@@ -111,14 +114,15 @@ _VRAM_WORDS = re.compile(
 )
 _RAM_WORDS = re.compile(
     r"(?<![a-z])(?:ram|ddr\d?|system\s*memory|cpu[\s-]*only|on\s+(?:the\s+)?cpu|no\s+gpu|without\s+(?:a\s+)?gpu)"
-    r"(?![a-z])|оперативк\w*|оперативн\w*\s*памят\w*|озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu"
+    r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
 _CPU_ONLY = re.compile(
-    r"cpu[\s-]*only|no\s+gpu|without\s+(?:a\s+)?gpu|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+процессоре"
+    r"cpu[\s-]*only|(?:no|without\s+(?:a\s+)?)\s*(?:dedicated\s+|discrete\s+)?(?:gpu|graphics\s+card|video\s+card)"
+    r"|on\s+(?:the\s+)?cpu|без\s+видеокарт\w*|видеокарты\s+нет|без\s+gpu|только\s+cpu|на\s+cpu|на\s+процессоре"
 )
 _APPLE_WORDS = re.compile(
     r"mac\s*book|macbook|macos|mac\s*os|mac\s*mini|mac\s*studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*memory"
-    r"|мак\w*|эппл|unified|унифицирован\w*"
+    r"|(?<![а-я])мак(?:а|е|у|ом|ос|бук\w*)?(?![а-я])|макбук\w*|эппл|unified|унифицирован\w*"
 )
 
 
@@ -145,16 +149,18 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         amounts.append((value, kind, match.start()))
     if apple:
         scan.found.memory_kind = "unified"
-    elif gpus and not _CPU_ONLY.search(text):
+    elif _CPU_ONLY.search(text):
+        scan.found.memory_kind = "ram"
+    elif gpus:
         scan.found.memory_kind = "vram"
-    elif _CPU_ONLY.search(text) or (_RAM_WORDS.search(text) and not _VRAM_WORDS.search(text)):
+    elif _RAM_WORDS.search(text) and not _VRAM_WORDS.search(text):
         scan.found.memory_kind = "ram"
     elif _VRAM_WORDS.search(text):
         scan.found.memory_kind = "vram"
     if amounts:
         vram = [amount for amount in amounts if amount[1] == "vram"]
         scan.found.memory_gb = (vram or amounts)[0][0]
-        if not apple and (vram or amounts)[0][1]:
+        if not apple and (vram or amounts)[0][1] and not _CPU_ONLY.search(text):
             scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
     elif gpus and not apple:
         scan.found.memory_gb = sum(gpu.memory_gb * gpu.count for gpu in gpus[:1])
@@ -165,7 +171,8 @@ _CONTEXT_WORD = r"(?:context|ctx|контекст\w*|окн\w*|tokens?|токе�
 _CONTEXT_K_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?P<unit>k|к|кб|m|м|млн)(?![a-zа-я])(?:\s*\+)?")
 _CONTEXT_PLAIN_RE = re.compile(
     rf"{_CONTEXT_WORD}\s*(?:window|length|size|окно|длиной|длина|of|at\s+least|не\s+меньше|не\s+менее|минимум|от|в|на"
-    rf"|>=?|≥|:|=|\s)*\s*(?P<value>\d{{3,7}})(?![\w.])|(?<![\w.])(?P<value2>\d{{3,7}})\s*(?:tokens?|токен\w*)"
+    rf"|нужен|нужно|надо|must\s+be|should\s+be|is|>=?|≥|:|=|—|–|-|\s)*\s*(?P<value>\d{{3,7}})(?!\w|[.,]\d)"
+    rf"|(?<![\w.])(?P<value2>\d{{3,7}})\s*(?:tokens?|токен\w*)"
 )
 
 
@@ -189,6 +196,11 @@ def _context(scan: _Scan) -> None:
 
 
 # ---------------------------------------------------------------- licences
+def _named_license(name: str) -> str:
+    """ "Llama 3 license", "лицензия Llama 3", "под лицензией Gemma": a licence named after a model."""
+    return rf"{name}\s*(?:licen[cs]e|terms|лиценз\w*)|лиценз\w*(?:\s+только)?[\s—:–-]+{name}(?!\d|\.\d)"
+
+
 _LICENSES: tuple[tuple[str, str], ...] = (
     (r"cc[\s-]*by[\s-]*nc[\s-]*sa(?:[\s-]*4(?:\.0)?)?", "cc-by-nc-sa-4.0"),
     (r"cc[\s-]*by[\s-]*nc(?:[\s-]*4(?:\.0)?)?", "cc-by-nc-4.0"),
@@ -201,20 +213,16 @@ _LICENSES: tuple[tuple[str, str], ...] = (
     (r"lgpl(?:[\s-]*v?3(?:\.0)?)?", "lgpl-3.0"),
     (r"(?<![a-z])gpl(?:[\s-]*v?3(?:\.0)?)?", "gpl-3.0"),
     (r"gpl[\s-]*v?2(?:\.0)?", "gpl-2.0"),
-    (r"bsd(?:[\s-]*3(?:[\s-]*clause)?)?", "bsd-3-clause"),
-    (r"mpl(?:[\s-]*2(?:\.0)?)?", "mpl-2.0"),
+    (r"(?<![a-z])bsd(?:[\s-]*3(?:[\s-]*clause)?)?", "bsd-3-clause"),
+    (r"(?<![a-z])mpl(?:[\s-]*2(?:\.0)?)?(?![a-z])", "mpl-2.0"),
     (r"unlicen[cs]e", "unlicense"),
     (r"bigscience[\s-]*openrail[\s-]*m", "bigscience-openrail-m"),
     (r"bigcode[\s-]*openrail[\s-]*m", "bigcode-openrail-m"),
     (r"openrail(?:\+\+)?", "openrail"),
-    (r"llama\s*-?\s*3\.3\s*licen[cs]e", "llama3.3"),
-    (r"llama\s*-?\s*3\.2\s*licen[cs]e", "llama3.2"),
-    (r"llama\s*-?\s*3\.1\s*licen[cs]e", "llama3.1"),
-    (r"llama\s*-?\s*3\s*licen[cs]e|llama3(?![.\d])", "llama3"),
-    (r"llama\s*-?\s*2\s*licen[cs]e|llama2(?![.\d])", "llama2"),
-    (r"llama\s*-?\s*4\s*licen[cs]e", "llama4"),
-    (r"gemma\s*(?:licen[cs]e|terms)", "gemma"),
-    (r"qwen\s*(?:licen[cs]e)", "qwen"),
+    *((_named_license(rf"llama\s*-?\s*{version}"), f"llama{version.replace(chr(92), '')}")
+      for version in (r"3\.3", r"3\.2", r"3\.1", "3", "2", "4")),
+    (_named_license("gemma"), "gemma"),
+    (_named_license("qwen"), "qwen"),
 )
 _LICENSE_RE = re.compile("|".join(f"(?P<l{index}>{pattern})" for index, (pattern, _) in enumerate(_LICENSES)))
 _LICENSE_CONTEXT = re.compile(r"licen[cs]|лиценз|apache|mit\b|cc|gpl|bsd|openrail|commercial|коммерч")
@@ -228,10 +236,6 @@ def _licenses(scan: _Scan) -> None:
             near = scan.text[max(0, match.start() - 60) : match.end() + 60]
             if not _LICENSE_CONTEXT.search(near.replace("cc", "", 1)):
                 continue
-        if license_id == "mit" and not _LICENSE_CONTEXT.search(scan.text.replace("mit", "", 1)) and " mit " not in (
-            f" {scan.text} "
-        ):
-            continue
         found.append(license_id)
         scan.blank(match.start(), match.end())
     scan.found.licenses = unique(found)
@@ -285,15 +289,22 @@ _B_UNIT2 = _B_UNIT.replace("?P<unit>", "?P<unit2>")
 _PARAMS_RANGE_RE = re.compile(
     rf"(?:between|from|от)?\s*(?<![\w.]){_NUMBER}\s*(?:{_B_UNIT2})?\s*(?:-|–|—|to|and|до|и)\s*{_NUMBER}\s*{_B_UNIT}"
 )
+_SIZE_WORDS = r"(?:\s+(?:size|params|parameters|размер\w*))?(?:\s*(?:is|of|:|—|-|=))?"
 _MAX_WORDS = (
-    r"under|below|less\s+than|smaller\s+than|up\s+to|upto|<=?|≤|max(?:imum)?|at\s+most|no\s+more\s+than|no\s+bigger"
-    r"\s+than|not\s+more\s+than|до|не\s+больше|не\s+более|меньше|менее|максимум|не\s+крупнее|помельче"
+    r"(?:under|below|(?<!no )(?<!not )(?:less|smaller)\s+than|up\s+to|upto|<=?|≤|max(?:imum)?|at\s+most"
+    r"|(?:no|not|nothing)\s+(?:more|bigger|larger|greater)\s+than|до|не\s+больше|не\s+более|(?<!не )меньше"
+    r"|(?<!не )менее|максимум|не\s+крупнее|помельче|не\s+выше)" + _SIZE_WORDS
 )
 _MIN_WORDS = (
-    r"at\s+least|over|above|more\s+than|bigger\s+than|larger\s+than|>=?|≥|min(?:imum)?|от|не\s+меньше|не\s+менее"
-    r"|больше|более|минимум|крупнее|starting\s+(?:at|from)"
+    r"(?:at\s+least|over|above|more\s+than|bigger\s+than|larger\s+than|>=?|≥|min(?:imum)?|(?:no|not)\s+(?:less|"
+    r"smaller)\s+than|от|не\s+меньше|не\s+менее|(?<!не )больше|(?<!не )более|минимум|(?<!не )крупнее|starting\s+"
+    r"(?:at|from))" + _SIZE_WORDS
 )
-_PARAMS_MAX_RE = re.compile(rf"(?:{_MAX_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}")
+_PARAMS_MAX_RE = re.compile(
+    rf"(?:{_MAX_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}"
+    rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<less>', 1)}\s*{_B_UNIT2}\s*(?:or\s+(?:less|smaller|under|below)|and\s+"
+    r"(?:under|below|smaller|less)|и\s+меньше|или\s+меньше|и\s+ниже|max)(?![a-zа-я])"
+)
 _PARAMS_MIN_RE = re.compile(
     rf"(?:{_MIN_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}"
     rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<plus>', 1)}\s*{_B_UNIT2}\s*(?:\+|or\s+(?:more|bigger|larger|above)|and\s+"
@@ -304,7 +315,7 @@ _PARAMS_EXACT_RE = re.compile(rf"(?<![\w.])~?\s*{_NUMBER}\s*{_B_UNIT}")
 
 def _billions(value: str, unit: str | None) -> float:
     number = _float(value)
-    return number / 1000 if unit and unit[0] in "mм" else number
+    return number / 1000 if unit and (unit in ("m", "million", "млн") or unit.startswith("миллион")) else number
 
 
 def _params(scan: _Scan) -> None:
@@ -314,11 +325,12 @@ def _params(scan: _Scan) -> None:
         high = _billions(match.group(3), match.group("unit"))
         if 0 < low <= high:
             found.params_min_b, found.params_max_b = low, high
+    for match in scan.take(_PARAMS_MAX_RE):
+        value, unit = (match.group(1), match.group("unit")) if match.group(1) else (match.group("less"), None)
+        found.params_max_b = _billions(value, unit or match.group("unit2"))
     for match in scan.take(_PARAMS_MIN_RE):
         value, unit = (match.group(1), match.group("unit")) if match.group(1) else (match.group("plus"), None)
         found.params_min_b = _billions(value, unit or match.group("unit2"))
-    for match in scan.take(_PARAMS_MAX_RE):
-        found.params_max_b = _billions(match.group(1), match.group("unit"))
     for match in scan.take(_PARAMS_EXACT_RE):
         value = _billions(match.group(1), match.group("unit"))
         if found.params_min_b is None and found.params_max_b is None and value > 0:
@@ -335,8 +347,8 @@ def _vocabulary(table: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]
 
 _FAMILY_WORDS: dict[str, str] = {
     r"mixtral|микстрал\w*": "mixtral",
-    r"code\s*llama|codellama|llama|lama|lamma|llma|vicuna|wizard\s*lm|викуна|ллам\w*"
-    r"|лам(?:а|у|ы|ой|е)(?![а-я])": "llama",
+    r"code\s*llama|codellama|l{1,2}a{1,2}m{1,2}a|llma|vicuna|wizard\s*lm|викуна|ллам\w*"
+    r"|л?лам{1,2}(?:а|у|ы|ой|е|ами|ах)?(?![а-я])": "llama",
     r"mistral|codestral|ministral|devstral|mathstral|magistral|pixtral|мистрал\w*": "mistral",
     r"qwen|qwq|квен\w*|цюань": "qwen",
     r"gemma|джемм\w*|гемм\w*": "gemma",
@@ -381,50 +393,60 @@ def _families(scan: _Scan) -> None:
 
 
 _TASK_WORDS: dict[str, str] = {
-    r"(?<![a-z])(?:cod(?:e|es|ing|er|ers)|programm\w*|python|javascript|typescript|rust|golang|c\+\+|c#|java"
-    r"|sql|php|kotlin|swift|scripts?|developer|software\s+dev\w*|autocomplete|copilot|debug\w*|refactor\w*)"
-    r"(?![a-z])|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
-    r"(?<![a-z])(?:chat|chats|chatbot|chatting|assistant|conversation\w*|talk(?:ing)?\s+(?:to|with)|companion)"
-    r"(?![a-z])|чат\w*|болталк\w*|собеседник\w*|общени\w*|ассистент\w*|диалог\w*|поболтать|разговор\w*": "chat",
-    r"role[\s-]*play\w*|(?<![a-z])(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
+    r"(?:cod(?:e|es|ing|er|ers)|programm?\w*|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
+    r"|swift|scripts?|developer|software\s+dev\w*|autocomplete|copilot|debug\w*|refactor\w*)(?![a-z])"
+    r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
+    r"(?:chat|chats|chatbot|chatting|assistant|conversation\w*|talk(?:ing)?\s+(?:to|with)|companion)(?![a-z])"
+    r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
+    r"|диалог\w*|разговор\w*": "chat",
+    r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
     r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
-    r"(?<![a-z])rag(?![a-z])|retrieval|knowledge\s+base|(?:my|our|internal|company|the)\s+(?:docs|documents|pdfs?|"
-    r"files|notes|wiki)|pdfs|over\s+documents|документ\w*|базе?\s+знаний|по\s+pdf|pdf-?файл\w*": "rag",
-    r"(?<![a-z])(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
+    r"rag(?![a-z])|retrieval|knowledge\s+base|(?:my|our|internal|company|the)\s+(?:docs|documents|pdfs?|files"
+    r"|notes|wiki)|pdfs|over\s+documents|документ\w*|баз\w*\s+знани\w*|(?:по|из)\s+(?:моим\s+|нашим\s+)?pdf"
+    r"|pdf-?файл\w*": "rag",
+    r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
-    r"reasoning|(?<![a-z])(?:reason|thinking|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+"
-    r"step)(?![a-z])|рассужд\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*": "reasoning",
-    r"translat\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
-    r"summar\w*|tl;?dr|(?<![a-z])digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
+    r"reasonn?ing|(?:reason|thinking|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
+    r"(?![a-z])|рассужд\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*|пошагов\w*": "reasoning",
+    r"transl?at\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
+    r"summ?ar\w*|tl;?dr|digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
         "summarization"
     ),
-    r"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|(?<![a-z])tools(?![a-z])|вызов\w*\s+функци\w*"
-    r"|инструмент\w*|тулз\w*": "tool-use",
-    r"(?<![a-z])(?:agents?|agentic)(?![a-z])|агент\w*": "agent",
-    r"(?<![a-z])(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
+    r"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|tools(?![a-z])|вызов\w*\s+функци\w*"
+    r"|вызыва\w*\s+функци\w*|инструмент\w*|тулз\w*": "tool-use",
+    r"(?:agents?|agentic)(?![a-z])|агент\w*": "agent",
+    r"(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
     r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*": "vision",
-    r"(?<![a-z])(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
+    r"(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
     r"|lyrics)(?![a-z])|рассказ\w*|творческ\w*|стих\w*|фанфик\w*|сочинять|роман\w*|сказк\w*|художествен\w*": (
         "creative-writing"
     ),
-    r"(?<![a-z])(?:medical|medicine|health\w*|clinical|doctors?|patients?|diagnos\w*)(?![a-z])|медицин\w*|врач\w*"
+    r"(?:medical|medicine|health\w*|clinical|doctors?|patients?|diagnos\w*)(?![a-z])|медицин\w*|врач\w*"
     r"|здоров\w*|диагноз\w*|пациент\w*": "medical",
-    r"(?<![a-z])(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"
-    r"|трейдинг\w*|инвестиц\w*|биржев\w*": "finance",
-    r"(?<![a-z])(?:legal|law|lawyers?|contracts?|juridical)(?![a-z])|юрид\w*|юрист\w*|правов\w*|законодатель\w*"
-    r"|договор\w*": "legal",
-    r"(?<![a-z])ocr(?![a-z])|text\s+recognition|scanned|распознавани\w*\s+текст\w*|сканы|отсканирован\w*": "ocr",
+    r"(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"
+    r"|трейдинг\w*|инвестиц\w*|биржев\w*|акци[йяию]\w*|банк\w*": "finance",
+    r"(?:legal|law|lawyers?|contracts?|juridical)(?![a-z])|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
+    r"|законодатель\w*|договор\w*": "legal",
+    r"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|распозна\w*\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
+    r"|отсканирован\w*|текст\w*\s+(?:с|со|из)\s+(?:фото|картин|изображен|скан)\w*": "ocr",
 }
 _TASK_RE, _TASK_NAMES = _vocabulary(_TASK_WORDS)
 
 
-def _tasks(scan: _Scan) -> None:
-    scan.found.tasks = unique(
-        _TASK_NAMES[name]
-        for match in _TASK_RE.finditer(scan.text)
+def _words_in(pattern: re.Pattern[str], names: dict[str, str], text: str) -> list[str]:
+    """The values of `pattern`'s matches that start a word (Russian stems would match inside other words:
+    "чат" in "окончательно")."""
+    return [
+        names[name]
+        for match in pattern.finditer(text)
+        if match.start() == 0 or not text[match.start() - 1].isalpha()
         for name, value in match.groupdict().items()
         if value
-    )
+    ]
+
+
+def _tasks(scan: _Scan) -> None:
+    scan.found.tasks = unique(_words_in(_TASK_RE, _TASK_NAMES, scan.text))
 
 
 _LANGUAGE_WORDS: dict[str, str] = {
@@ -453,17 +475,14 @@ _LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS)
 
 
 def _languages(scan: _Scan) -> None:
-    scan.found.languages = unique(
-        _LANGUAGE_NAMES[name]
-        for match in _LANGUAGE_RE.finditer(scan.text)
-        for name, value in match.groupdict().items()
-        if value
-    )
+    scan.found.languages = unique(_words_in(_LANGUAGE_RE, _LANGUAGE_NAMES, scan.text))
 
 
 # ---------------------------------------------------------------- intent words
 _COMMERCIAL_RE = re.compile(
-    r"(?P<neg>non[\s-]*|not\s+(?:for\s+)?|некоммерч|не\s*)?(?:c?commerc\w*|comerc\w*|comercial\w*|коммерч\w*|комерч\w*)"
+    r"(?P<neg>non[\s-]*|not\s+(?:for\s+)?|неко|не\s*)?(?:comm?er(?:ci|ic|c)\w*|комм?ер[чц]\w*)"
+    r"|for\s+work(?![a-z])|(?:ship|sell|selling|deploy)\w*\s+(?:it\s+)?(?:in|to|as)\s+(?:a|our)\s+(?:product|service|app)"
+    r"|product\s+we\s+sell|(?:at|for)\s+(?:a|my|our)\s+(?:startup|company|employer)"
     r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)"
     r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
     r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы|фирмы|стартапа|"
@@ -473,16 +492,18 @@ _COMMERCIAL_RE = re.compile(
 
 def _commercial(scan: _Scan) -> None:
     for match in _COMMERCIAL_RE.finditer(scan.text):
-        if match.group("neg") or match.group(0).startswith("некоммерч"):
+        if match.group("neg"):
             continue
         scan.found.commercial = True
         return
 
 
 _UNCENSORED_RE = re.compile(
-    r"uncensor\w*|un-censored|abliterat\w*|nsfw|(?<![a-z])erp(?![a-z])|no\s+refusals?|without\s+refusals?"
+    r"unc[ae]ns[oe]r\w*|un-censored|abliterat\w*|nsfw|(?<![a-z])erp(?![a-z])|no\s+refusals?|without\s+refusals?"
     r"|doesn'?t\s+refuse|won'?t\s+refuse|unfiltered|no\s+(?:censorship|filters?|guardrails|restrictions)"
-    r"|без\s+цензур\w*|нецензур\w*|без\s+ограничени\w*|без\s+фильтр\w*|без\s+отказ\w*|18\+|расцензур\w*"
+    r"|without\s+(?:any\s+)?(?:censorship|filters?|guardrails)|(?<![a-z])censorship[\s-]*free"
+    r"|без\s+(?:всякой\s+|любой\s+)?цензур\w*|нецензур\w*|без\s+(?:всяких\s+)?ограничени\w*|без\s+фильтр\w*"
+    r"|без\s+отказ\w*|не\s+отказыва\w*|цензура\s+не\s+нужна|18\+|расцензур\w*|аблитер\w*"
 )
 
 
@@ -498,24 +519,39 @@ _SORT_WORDS: dict[str, str] = {
     r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
     r"|популярн\w*|скачиваем\w*|народн\w*": "popular",
     r"trending|(?<![a-z])(?:hot|hyped|buzz\w*|viral)(?![a-z])|в\s+тренде|трендов\w*|хайп\w*|на\s+хайпе": "trending",
-    r"newest|latest|most\s+recent|(?<![a-z])(?:recent|fresh|brand[\s-]+new|new)\s+(?:models?|releases?|ones?|llms?"
-    r"|stuff)|just\s+released|свеж\w*|новейш\w*|новые|новых|последн\w*\s+(?:модел|релиз|верси)\w*"
-    r"|недавн\w*": "newest",
+    r"newest|latest|most\s+recent|(?<![a-z])(?:recent|fresh|brand[\s-]+new|new)\s+(?:[\w-]+\s+){0,2}(?:models?"
+    r"|releases?|ones?|llms?|stuff)|just\s+released|released\s+recently|recently\s+released|свеж\w*|новейш\w*"
+    r"|новые|новых|новинк\w*|последн\w*\s+(?:модел|релиз|верси)\w*|недавн\w*": "newest",
     r"smallest|lightest|tiniest|most\s+compact|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
     r"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн\w*\s+по\s+размер\w*": (
         "smallest"
     ),
-    r"fastest|quickest|speediest|самая\s+быстр\w*|самую\s+быстр\w*|самые\s+быстр\w*|быстрейш\w*": "fastest",
+    r"fastest|quickest|speediest|самая\s+быстр\w*|самую\s+быстр\w*|самые\s+быстр\w*|самых\s+быстр\w*"
+    r"|быстрейш\w*": "fastest",
 }
+_SUPERLATIVE = r"(?<![а-я])сам(?:ая|ую|ые|ых|ый|ого|ой|ое)\s+"
+_SORT_WORDS = {
+    rf"{_SUPERLATIVE}(?:мощн|умн|сильн|лучш|топов|качествен)\w*": "best",
+    rf"{_SUPERLATIVE}(?:популярн|скачиваем)\w*": "popular",
+    rf"{_SUPERLATIVE}(?:нов|свеж|последн)\w*|из\s+новых": "newest",
+    rf"{_SUPERLATIVE}(?:маленьк|мелк|легк|компактн|небольш)\w*": "smallest",
+    rf"{_SUPERLATIVE}(?:быстр|шустр)\w*": "fastest",
+    **_SORT_WORDS,
+}
+_SORT_WORDS[r"(?<![a-z])(?:recent|new)(?![a-z])|нов(?:ую|ая|ые|ых|ой|енькую|енькие)(?![а-я])"] = "newest"
 _SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS)
+_NEW_RE = re.compile(r"(?<![a-z])new(?![a-z])")
+_NOT_NEW_RE = re.compile(r"(?:i'?m|am|are|we'?re)\s+new|new\s+to(?![a-z])|new\s+york|new\s+here")
 
 
 def _sort(scan: _Scan) -> None:
-    for match in _SORT_RE.finditer(scan.text):
-        for name, value in match.groupdict().items():
-            if value:
-                scan.found.sort = _SORT_NAMES[name]  # type: ignore[assignment]
-                return
+    for sort in _words_in(_SORT_RE, _SORT_NAMES, scan.text):
+        if sort == "newest":
+            match = _NEW_RE.search(scan.text)
+            if match and _NOT_NEW_RE.search(scan.text[max(0, match.start() - 8) : match.end() + 4]):
+                continue
+        scan.found.sort = sort  # type: ignore[assignment]
+        return
 
 
 # ---------------------------------------------------------------- all together

@@ -1,0 +1,173 @@
+"""Request parser figures for BENCHMARKS.md: model load time, warm parse latency, parser RSS, and per-key
+precision / recall / F1 on the labelled set for the rules alone, the hybrid, and each merge choice.
+
+    python -m benchmarks.parser            # full run, ~2 minutes
+    python -m benchmarks.parser --quick
+
+The latency and RSS figures come from a child process that loads nothing but the parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def child(models_dir: str, rounds: int) -> None:
+    """In a fresh process: load the hybrid parser, parse every labelled request `rounds` times, print JSON."""
+    import psutil
+
+    from recommender.parse import ParserOptions, RequestParser
+    from tests.parse_eval import labelled
+
+    texts = [row["text"] for row in labelled(None)]
+    baseline = psutil.Process().memory_info().rss / 2**20
+    started = time.perf_counter()
+    parser = RequestParser(ParserOptions(models_dir=Path(models_dir)))
+    load = time.perf_counter() - started
+    if parser.model is None:
+        raise SystemExit(f"the parser model did not load: {parser.model_error}")
+    parser.parse("warm up: 16GB llama")
+    hybrid, rules = [], []
+    for _ in range(rounds):
+        for text in texts:
+            tick = time.perf_counter()
+            parser.parse(text)
+            hybrid.append(time.perf_counter() - tick)
+            tick = time.perf_counter()
+            parser.rules.parse(text)
+            rules.append(time.perf_counter() - tick)
+    print(
+        json.dumps(
+            {
+                "load_s": load,
+                "model_load_s": parser.model.load_seconds,
+                "hybrid": hybrid,
+                "rules": rules,
+                "rss_mb": psutil.Process().memory_info().rss / 2**20,
+                "baseline_mb": baseline,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def accuracy(models_dir: Path) -> list[str]:
+    from recommender.filters import KEYS
+    from recommender.parse import MERGE_POLICY, ParserOptions, RequestParser, merge
+    from tests.parse_eval import labelled, score, table
+
+    rows = labelled("eval")
+    parser = RequestParser(ParserOptions(models_dir=models_dir))
+    if parser.model is None:
+        return [f"Accuracy: the parser model did not load ({parser.model_error})."]
+    model = parser.model
+    cached = {row["text"]: (parser.rules.parse(row["text"]), model.extract(row["text"])) for row in rows}
+    rules_scores, _ = score(rows, lambda text: cached[text][0])
+    hybrid_scores, _ = score(rows, lambda text: merge(*cached[text], text, MERGE_POLICY))
+    model_alone, _ = score(rows, lambda text: cached[text][1])
+    lines = [
+        f"Per key on the {len(rows)} requests of the labelled eval split (tests/fixtures/parse_requests.jsonl; the "
+        "train split went into the adapter, the eval split never did). Lists are scored item by item, "
+        "scalars as one item; exact = the share of requests whose value is exactly right.",
+        "",
+        "**Rules alone**",
+        "",
+        *table(rules_scores),
+        "",
+        "**Rules + model (the default, merge policy below)**",
+        "",
+        *table(hybrid_scores),
+        "",
+        "Merge choices for the keys the model reads (F1 on the eval split; `rules`: model ignored, `fill`: the "
+        "model's value when the rules found none, `union`: both; `model` is the model alone):",
+        "",
+        "| key | rules | fill | union | model | chosen |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for key in MERGE_POLICY:
+        cells = []
+        for mode in ("rules", "fill", "union"):
+            policy = {**MERGE_POLICY, key: mode}
+            key_scores, _ = score(rows, lambda text, p=policy: merge(*cached[text], text, p))  # type: ignore[misc]
+            cells.append(f"{key_scores[key].f1:.3f}")
+        lines.append(f"| {key} | " + " | ".join(cells) + f" | {model_alone[key].f1:.3f} | {MERGE_POLICY[key]} |")
+    macro_rules = statistics.mean(rules_scores[key].f1 for key in KEYS)
+    macro_hybrid = statistics.mean(hybrid_scores[key].f1 for key in KEYS)
+    lines += ["", f"Macro F1 over the 15 keys: rules {macro_rules:.3f}, rules + model {macro_hybrid:.3f}.", ""]
+    return lines
+
+
+def run(quick: bool) -> str:
+    lines = ["## Request parsing (issue: parse p50 ≤ 300 ms, p95 ≤ 1 s warm; load ≤ 2 s; RSS ≤ 500 MB)", ""]
+    manifest = ROOT / "recommender" / "data" / "parser-lora.json"
+    if manifest.exists():
+        info = json.loads(manifest.read_text())
+        lines += [
+            f"Adapter: recommender/data/parser-lora.gguf, training data version {info.get('data_version')} "
+            f"(hash {info.get('data_hash')}), {info.get('examples')} examples ({info.get('labelled_train')} "
+            f"labelled train requests repeated, the rest synthetic), {info.get('steps')} steps of batch "
+            f"{info.get('batch')}, LoRA r={info.get('rank')}, loss {info.get('first_loss')} → "
+            f"{info.get('last_loss')}, {info.get('seconds')} s of training on 2 cores.",
+            "",
+        ]
+    with tempfile.TemporaryDirectory() as models_dir:
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.parser", "--child", models_dir, "--rounds", "1" if quick else "3"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        figures: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+        hybrid, rules = figures["hybrid"], figures["rules"]
+        lines += [
+            f"Warm latency over {len(hybrid)} parses of the labelled requests (bundled Gemma 3 270M Q4_K_M + "
+            "adapter, llama-cpp-python, 2 threads):",
+            "",
+            "| parser | median | p95 | max | throughput |",
+            "|---|---:|---:|---:|---:|",
+            f"| rules + model | {statistics.median(hybrid) * 1000:.0f} ms | {percentile(hybrid, 95) * 1000:.0f} ms | "
+            f"{max(hybrid) * 1000:.0f} ms | {len(hybrid) / sum(hybrid):.1f} requests/s |",
+            f"| rules alone | {statistics.median(rules) * 1000:.2f} ms | {percentile(rules, 95) * 1000:.2f} ms | "
+            f"{max(rules) * 1000:.2f} ms | {len(rules) / sum(rules):.0f} requests/s |",
+            "",
+            f"Model load {figures['model_load_s']:.2f} s (parser ready, model assembled from its package on first "
+            f"use, in {figures['load_s']:.2f} s); process RSS with the parser loaded {figures['rss_mb']:.0f} MB "
+            f"({figures['rss_mb'] - figures['baseline_mb']:.0f} MB for the parser; peak {figures['peak_mb']:.0f} MB).",
+            "",
+        ]
+        lines += accuracy(Path(models_dir))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.rounds)
+        return
+    print(run(args.quick))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Training data and training runs for the small LoRA request parser."""
