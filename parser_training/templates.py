@@ -217,7 +217,7 @@ def gb_text(ctx: Ctx, size: float) -> str:
 
 def quoted(ctx: Ctx, name: str) -> str:
     """A model name, sometimes in quotes (the label keeps the bare name)."""
-    marks = (("", ""), ("", ""), ("", ""), ('"', '"'), ("`", "`"))
+    marks: tuple[tuple[str, str], ...] = (("", ""), ("", ""), ("", ""), ('"', '"'), ("`", "`"))
     if ctx.ru:
         marks = (("", ""), ("", ""), ("«", "»"), ('"', '"'))
     left, right = ctx.pick(marks)
@@ -1955,19 +1955,20 @@ NOISE: dict[str, tuple[str, ...]] = {
         "Всем добра.",
     ),
 }
-# Sentences that sound like a filter but set none ("non-commercial is fine" → commercial null).
-DECOYS: dict[str, tuple[str, ...]] = {
+# Sentences that sound like a filter but set none ("non-commercial is fine" → commercial null), each with the
+# keys it would contradict: a request stating those gets no such sentence.
+DECOYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "en": (
-        "Non-commercial use is fine, it's a hobby project.",
-        "The licence doesn't matter to me.",
-        "Just something good, nothing fancy.",
-        "An instruct version is fine.",
+        ("Non-commercial use is fine, it's a hobby project.", ("commercial", "licenses")),
+        ("The licence doesn't matter to me.", ("commercial", "licenses")),
+        ("Just something good, nothing fancy.", ()),
+        ("An instruct version is fine.", ()),
     ),
     "ru": (
-        "Лицензия не важна, это для себя.",
-        "Некоммерческое использование, чисто для себя.",
-        "Что-нибудь хорошее, без изысков.",
-        "Instruct-версия подойдёт.",
+        ("Лицензия не важна, это для себя.", ("commercial", "licenses")),
+        ("Некоммерческое использование, чисто для себя.", ("commercial", "licenses")),
+        ("Что-нибудь хорошее, без изысков.", ()),
+        ("Instruct-версия подойдёт.", ()),
     ),
 }
 EMPTY_REQUESTS: dict[str, tuple[str, ...]] = {
@@ -2006,8 +2007,10 @@ def split_sentences(ctx: Ctx, frame: str, pieces: Sequence[Piece]) -> tuple[list
     share = 0.45 if "{noise}" in frame else 0.3
     said = [piece for piece in pieces if ctx.chance(share)]
     core = [piece for piece in pieces if all(piece is not other for other in said)]
+    stated = {key for piece in pieces for key in piece.labels}
+    decoys = [text for text, contradicts in DECOYS[ctx.lang] if not stated & set(contradicts)]
     if ctx.chance(0.08):
-        said.append(Piece({}, "", "", ctx.pick(DECOYS[ctx.lang])))
+        said.append(Piece({}, "", "", ctx.pick(decoys)))
     ctx.rng.shuffle(said)
     pre: list[Piece] = []
     post: list[Piece] = []
@@ -2068,7 +2071,7 @@ def en_core(ctx: Ctx, pieces: Sequence[Piece], form: str) -> list[Seg]:
     else:
         noun = Seg(ctx.pick(EN_NOUNS_PLURAL if plural else EN_NOUNS))
         if not any("sort" in piece.labels for piece in pieces) and ctx.chance(0.12):
-            words.append(Seg(ctx.pick(EN_DECOY_ADJECTIVES), protected=True))
+            words.insert(0, Seg(ctx.pick(EN_DECOY_ADJECTIVES), protected=True))
     first = words[0].text if words else noun.text
     if form == "the" or (form == "a" and befores and befores[0].definite):
         segs = [Seg("the ")]
@@ -2097,7 +2100,7 @@ def ru_core(ctx: Ctx, pieces: Sequence[Piece], accusative: bool, feminine_only: 
         noun = Seg(acc if accusative else nom)
         if not any("sort" in piece.labels for piece in pieces) and ctx.chance(0.12):
             adj_nom, adj_acc = ctx.pick(RU_DECOY_ADJECTIVES)
-            segs.append(Seg(f"{adj_acc if accusative else adj_nom} ", protected=True))
+            segs.insert(0, Seg(f"{adj_acc if accusative else adj_nom} ", protected=True))
     return [*segs, noun, *clause_segs(ctx, clauses)]
 
 
@@ -2128,16 +2131,37 @@ def render(ctx: Ctx, frame: str, pieces: Sequence[Piece]) -> list[Seg]:
     placed = [seg.piece for seg in segs if seg.piece is not None and seg.piece.labels]
     if len(placed) != len(pieces) or any(all(piece is not other for other in placed) for piece in pieces):
         raise RuntimeError(f"frame {frame!r} did not place every slot")
-    return segs
+    return mark_name_ends(segs)
+
+
+# Words that may follow a model name without blurring where it ends ("like Mistral 7B for coding").
+NAME_FOLLOWERS = re.compile(
+    r" (?:for|that|with|under|in|on|to|at|from|as|and|or|but|which|для|под|с|на|в|чтобы|из|до|от|и|но|котор\w+)\b"
+)
+
+
+def mark_name_ends(segs: Sequence[Seg]) -> list[Seg]:
+    """A comma after a base model name that a plain word follows ("alternatives to Mistral 7B, 16GB"), so the
+    name ends where the label says; prepositions and conjunctions may follow it as they are."""
+    out = list(segs)
+    for index, seg in enumerate(out[:-1]):
+        if seg.piece is None or "base_model" not in seg.piece.labels or seg.text[-1:] in ".?!":
+            continue
+        following = "".join(later.text for later in out[index + 1 : index + 4])
+        if re.match(r" [\w<]", following) and not NAME_FOLLOWERS.match(following):
+            after = out[index + 1]
+            out[index + 1] = Seg("," + after.text, after.piece, after.protected)
+    return out
 
 
 # ---------------------------------------------------------------- typos, labels, text
 
 WORD = re.compile(r"[^\W\d_]{4,}")
-# Words a typo must never produce: they would carry a label.
-RESERVED = frozenset(
-    ("best", "chat", "code", "math", "hot", "new", "top", "ram", "rag", "law", "logic", "like", "tools")
-)
+# Words a typo must never produce: they would carry a label, or count GPUs ("three 3090s").
+RESERVED = frozenset((
+    "best", "chat", "code", "math", "hot", "new", "top", "ram", "rag", "law", "logic", "like", "tools", "two", "three",
+    "four", "eight", "dual", "две", "два", "три", "топ", "код", "чат", "новые", "лучшая",
+))  # fmt: skip
 
 
 def misspell(rng: random.Random, word: str) -> str:

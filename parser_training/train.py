@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from parser_training.templates import generate
-
 from recommender.filters import Filters
 from recommender.model_parser import ADAPTER_PATH, prompt, target
 
@@ -93,6 +92,35 @@ def _encode(tokenizer: Any, source: str, answer: str) -> tuple[list[int], list[i
     return head + tail, [-100] * len(head) + tail
 
 
+def _target_loss(model: Any, ids: Any, mask: Any, labels: Any) -> Any:
+    """Cross-entropy on the answer tokens only, with logits computed only there: the 262k-token output layer
+    over every prompt position would cost ~8x more than the rest of the step."""
+    import torch
+
+    inner = model.get_base_model()
+    hidden = inner.model(input_ids=ids, attention_mask=mask).last_hidden_state[:, :-1]
+    targets = labels[:, 1:]
+    keep = targets != -100
+    logits = inner.lm_head(hidden[keep])
+    cap = getattr(inner.config, "final_logit_softcapping", None)
+    if cap:
+        logits = torch.tanh(logits / cap) * cap
+    return torch.nn.functional.cross_entropy(logits.float(), targets[keep])
+
+
+def _batches(encoded: list[tuple[list[int], list[int]]], size: int, seed: int) -> list[list[int]]:
+    """Batches of similar lengths (less padding), in random order."""
+    rng = random.Random(seed)
+    order = list(range(len(encoded)))
+    rng.shuffle(order)
+    batches = []
+    for start in range(0, len(order), size * 16):
+        chunk = sorted(order[start : start + size * 16], key=lambda index: len(encoded[index][0]))
+        batches += [chunk[offset : offset + size] for offset in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def train(pairs: list[tuple[str, str]], args: argparse.Namespace, work: Path) -> dict[str, Any]:
     import torch
     from peft import LoraConfig, get_peft_model
@@ -115,8 +143,9 @@ def train(pairs: list[tuple[str, str]], args: argparse.Namespace, work: Path) ->
     started = time.perf_counter()
     model.train()
     pad = tokenizer.pad_token_id or 0
+    batches = _batches(encoded, args.batch, args.seed)
     for step in range(args.steps):
-        batch = [encoded[(step * args.batch + offset) % len(encoded)] for offset in range(args.batch)]
+        batch = [encoded[index] for index in batches[step % len(batches)]]
         width = max(len(ids) for ids, _ in batch)
         ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch])
         labels = torch.tensor([labels + [-100] * (width - len(labels)) for _, labels in batch])
@@ -124,11 +153,11 @@ def train(pairs: list[tuple[str, str]], args: argparse.Namespace, work: Path) ->
         scale = min(1.0, (step + 1) / args.warmup) * max(0.1, 1 - step / args.steps)
         for group in optimizer.param_groups:
             group["lr"] = args.lr * scale
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        loss = _target_loss(model, ids, mask, labels)
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         if step % 10 == 0 or step == args.steps - 1:
             recent = sum(losses[-10:]) / len(losses[-10:])
             print(f"step {step + 1}/{args.steps} loss {recent:.4f} ({time.perf_counter() - started:.0f} s)", flush=True)

@@ -57,10 +57,10 @@ def _float(value: str) -> float:
 
 
 # ---------------------------------------------------------------- base model
-_MODEL_TOKEN = r"\w(?:[\w.\-/:]*\w)?"
+_MODEL_TOKEN = r"[A-Za-z0-9](?:[\w.\-/:]*\w)?"
 _MODEL_TAIL = (
     r"(?:\s+(?:\d[\w.\-]*|(?i:v\d[\w.\-]*|instruct|chat|it|base|coder|preview|mini|small|medium|large|nemo|pro"
-    r"|turbo|distill\w*)(?![\w])|[A-Z](?:[\w.\-]*\w)?))*"
+    r"|turbo|distill\w*)(?![\w])|[A-Z][\w.\-]*\d(?:[\w.\-]*\w)?))*"
 )
 _BASE_LEADS = (
     r"alternatives?|similar|comparable|equivalents?|replacements?|substitutes?|competitors?|rivals?",
@@ -70,7 +70,7 @@ _BASE_LEADS = (
     r"(?:derived|based|built)\s+(?:from|on)",
     r"instead\s+of|(?<![\w'])like|same\s+as",
     r"аналог\w*|альтернатив\w*|замен\w*|похож\w*|подобн\w*|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
-    r"вместо|файнтюн\w*|дообучен\w*|кванты|квантовки|квантизаци\w*|производн\w*|на\s+базе|на\s+основе|вроде|типа",
+    r"(?<![а-я])как|вместо|файнтюн\w*|дообучен\w*|кванты|квантовки|квантизаци\w*|производн\w*|на\s+базе|на\s+основе|вроде|типа",
 )
 _BASE_RE = re.compile(
     r"(?i:(?:" + "|".join(_BASE_LEADS) + r")\s+(?:to\s+|for\s+|of\s+|на\s+|для\s+|с\s+)?(?:the\s+)?)"
@@ -78,12 +78,18 @@ _BASE_RE = re.compile(
 )
 _WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might)\s*$")
 _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
-_MODELISH_RE = re.compile(r"\d|/|-", re.IGNORECASE)
+_MODELISH_RE = re.compile(r"\d|/|-|chatgpt|claude|gemini|copilot|grok", re.IGNORECASE)
+_BASE_AFTER_RE = re.compile(
+    r"(?<![\w.\-/])(?P<model>[A-Za-z][\w.\-/:]*\d[\w.\-/:]*|[\w.\-]+/[\w.\-]+)\s+(?i:(?:fine-?tunes|finetunes|quants"
+    r"|quantizations|merges|derivatives|variants|alternatives|файнтюны|кванты|аналоги|альтернативы))(?![\w])"
+)
 
 
 def _base_model(scan: _Scan) -> None:
     for match in _BASE_RE.finditer(scan.original):
         model = match.group("model").rstrip(".,;:!?)\"'»”`")
+        if not model[:1].isascii() or not model[:1].isalpha():
+            continue  # model names start with a Latin letter; "так как 7b" is not a comparison
         words = model.split()
         while words and words[-1].lower() in _TRAILING_WORDS:
             words.pop()
@@ -98,6 +104,12 @@ def _base_model(scan: _Scan) -> None:
         scan.found.base_model = model
         scan.blank(match.start(), match.start("model") + len(model))  # "better than X" is not a sort
         return
+    for match in _BASE_AFTER_RE.finditer(scan.original):  # "phi-4 finetunes", "Qwen2.5-7B аналоги"
+        if _QUANT_RE.fullmatch(match.group("model").lower()):
+            continue
+        scan.found.base_model = match.group("model")
+        scan.blank(match.start(), match.end())
+        return
 
 
 _TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "модели", "but", "and", "или", "и", "но"))
@@ -110,15 +122,17 @@ _MEMORY_UNIT = (
 _MEMORY_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?:-\s*)?{_MEMORY_UNIT}(?![a-zа-я])")
 _VRAM_WORDS = re.compile(
     r"vram|v-ram|video\s*(?:memory|ram|card)|gpu|graphics\s*card|видеопамят\w*|видео\s*памят\w*|видюх\w*|видеокарт\w*"
-    r"|cuda|nvidia|geforce|radeon|\bcard\b|карт(?:а|е|у|ой)\b"
+    r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
 )
 _RAM_WORDS = re.compile(
     r"(?<![a-z])(?:ram|ddr\d?|system\s*memory|cpu[\s-]*only|on\s+(?:the\s+)?cpu|no\s+gpu|without\s+(?:a\s+)?gpu)"
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
+_EACH_RE = re.compile(r"\s*(?:each|apiece|per\s+(?:card|gpu)|каждая|каждый|на\s+каждой)")
 _CPU_ONLY = re.compile(
     r"cpu[\s-]*only|(?:no|without\s+(?:a\s+)?)\s*(?:dedicated\s+|discrete\s+)?(?:gpu|graphics\s+card|video\s+card)"
-    r"|on\s+(?:the\s+)?cpu|без\s+видеокарт\w*|видеокарты\s+нет|без\s+gpu|только\s+cpu|на\s+cpu|на\s+процессоре"
+    r"|on\s+(?:the\s+)?cpu|без\s+(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
+    r"|на\s+процессоре"
 )
 _APPLE_WORDS = re.compile(
     r"mac\s*book|macbook|macos|mac\s*os|mac\s*mini|mac\s*studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*memory"
@@ -142,6 +156,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             value /= 1024
         if not 0 < value <= 16384:
             continue
+        if gpus and gpus[0].count > 1 and _EACH_RE.match(text, match.end()):
+            value *= gpus[0].count  # "two A6000 (48GB each)"
         near = text[max(0, match.start() - 30) : match.end() + 30]
         kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
         if kind is None and _RAM_WORDS.search(text[match.end() : match.end() + 30]):
@@ -396,14 +412,16 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:cod(?:e|es|ing|er|ers)|programm?\w*|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
     r"|swift|scripts?|developer|software\s+dev\w*|autocomplete|copilot|debug\w*|refactor\w*)(?![a-z])"
     r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
-    r"(?:chat|chats|chatbot|chatting|assistant|conversation\w*|talk(?:ing)?\s+(?:to|with)|companion)(?![a-z])"
+    r"(?:chat|chats|chatbot|chatting|assistant|conversation\w*|talk(?:ing)?\s+(?:to|with)|companion"
+    r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
     r"|диалог\w*|разговор\w*": "chat",
     r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
     r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
-    r"rag(?![a-z])|retrieval|knowledge\s+base|(?:my|our|internal|company|the)\s+(?:docs|documents|pdfs?|files"
-    r"|notes|wiki)|pdfs|over\s+documents|документ\w*|баз\w*\s+знани\w*|(?:по|из)\s+(?:моим\s+|нашим\s+)?pdf"
-    r"|pdf-?файл\w*": "rag",
+    r"rag(?![a-z])|retrieval|knowledge\s+base|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
+    r"the\s+)?(?:docs|documents|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
+    r"|notes|wiki)|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
+    r"|баз\w*\s+знани\w*|pdf-?файл\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
     r"reasonn?ing|(?:reason|thinking|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
@@ -413,10 +431,11 @@ _TASK_WORDS: dict[str, str] = {
         "summarization"
     ),
     r"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|tools(?![a-z])|вызов\w*\s+функци\w*"
-    r"|вызыва\w*\s+функци\w*|инструмент\w*|тулз\w*": "tool-use",
+    r"|вызыва\w*\s+функци\w*|инструмент\w*|тулз\w*|call\w*\s+(?:our\s+|your\s+|internal\s+|external\s+|an?\s+)*"
+    r"(?:apis?|functions?)": "tool-use",
     r"(?:agents?|agentic)(?![a-z])|агент\w*": "agent",
     r"(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
-    r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*": "vision",
+    r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*|снимк\w*|снимок": "vision",
     r"(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
     r"|lyrics)(?![a-z])|рассказ\w*|творческ\w*|стих\w*|фанфик\w*|сочинять|роман\w*|сказк\w*|художествен\w*": (
         "creative-writing"
@@ -425,7 +444,7 @@ _TASK_WORDS: dict[str, str] = {
     r"|здоров\w*|диагноз\w*|пациент\w*": "medical",
     r"(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"
     r"|трейдинг\w*|инвестиц\w*|биржев\w*|акци[йяию]\w*|банк\w*": "finance",
-    r"(?:legal|law|lawyers?|contracts?|juridical)(?![a-z])|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
+    r"(?<!-)(?:legal|law|lawyers?|contracts?|juridical)(?![a-z]|\s+(?:team|department))|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
     r"|законодатель\w*|договор\w*": "legal",
     r"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|распозна\w*\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
     r"|отсканирован\w*|текст\w*\s+(?:с|со|из)\s+(?:фото|картин|изображен|скан)\w*": "ocr",
@@ -482,7 +501,8 @@ def _languages(scan: _Scan) -> None:
 _COMMERCIAL_RE = re.compile(
     r"(?P<neg>non[\s-]*|not\s+(?:for\s+)?|неко|не\s*)?(?:comm?er(?:ci|ic|c)\w*|комм?ер[чц]\w*)"
     r"|for\s+work(?![a-z])|(?:ship|sell|selling|deploy)\w*\s+(?:it\s+)?(?:in|to|as)\s+(?:a|our)\s+(?:product|service|app)"
-    r"|product\s+we\s+sell|(?:at|for)\s+(?:a|my|our)\s+(?:startup|company|employer)"
+    r"|product\s+we\s+sell|(?<![a-z])(?:compan(?:y|ies)|startups?|employer)(?![a-z])|компани\w*|стартап\w*"
+    r"|предприят\w*|фирм[аеуы](?![а-я])|продава\w*|продать|в\s+продакшен\w*"
     r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)"
     r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
     r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы|фирмы|стартапа|"
@@ -538,7 +558,7 @@ _SORT_WORDS = {
     rf"{_SUPERLATIVE}(?:быстр|шустр)\w*": "fastest",
     **_SORT_WORDS,
 }
-_SORT_WORDS[r"(?<![a-z])(?:recent|new)(?![a-z])|нов(?:ую|ая|ые|ых|ой|енькую|енькие)(?![а-я])"] = "newest"
+_SORT_WORDS[r"(?<![a-z])(?:recent|new)(?![a-z])|нов(?:ую|ая|ые|ых|ой|ое|енькую|енькие|енькое)(?![а-я])"] = "newest"
 _SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS)
 _NEW_RE = re.compile(r"(?<![a-z])new(?![a-z])")
 _NOT_NEW_RE = re.compile(r"(?:i'?m|am|are|we'?re)\s+new|new\s+to(?![a-z])|new\s+york|new\s+here")
