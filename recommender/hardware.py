@@ -16,11 +16,13 @@ DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "configs" / "hardware.t
 _VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|instinct|intel|arc|rtx|gtx|rx|quadro|tesla|pro)\s*)*"
 # "2x3090", "2 x RTX 3090", "two 3090s", "2х3090" (Cyrillic х).
 _COUNT = (
-    r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|две|два|три|четыре|восемь|пара)\s*(?:[x×х*]\s*)?)?"
+    r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|две|два|двумя|двух|три|тремя|трех|четыре|четырьмя"
+    r"|восемь|пара)\s*(?:[x×х*]\s*)?)?"
 )
 _WORD_COUNTS = {
     "two": 2, "three": 3, "four": 4, "eight": 8, "dual": 2, "twin": 2, "quad": 4,
-    "две": 2, "два": 2, "три": 3, "четыре": 4, "восемь": 8, "пара": 2,
+    "две": 2, "два": 2, "двумя": 2, "двух": 2, "три": 3, "тремя": 3, "трех": 3, "четыре": 4, "четырьмя": 4,
+    "восемь": 8, "пара": 2,
 }  # fmt: skip
 
 

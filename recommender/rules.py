@@ -156,7 +156,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             value /= 1024
         if not 0 < value <= 16384:
             continue
-        if gpus and gpus[0].count > 1 and _EACH_RE.match(text, match.end()):
+        each = _EACH_RE.match(text, match.end()) or text[max(0, match.start() - 3) : match.start()] == "по "
+        if gpus and gpus[0].count > 1 and each:
             value *= gpus[0].count  # "two A6000 (48GB each)"
         near = text[max(0, match.start() - 30) : match.end() + 30]
         kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
@@ -259,7 +260,7 @@ def _licenses(scan: _Scan) -> None:
 
 # ---------------------------------------------------------------- quants and formats
 _QUANT_RE = re.compile(
-    r"(?<![a-z0-9])(?P<ggml>i?q[2-8](?:_[a-z0-9]{1,2}){1,2})(?![a-z0-9])"
+    r"(?<![a-z0-9])(?P<ggml>i?q[1-8](?:_[a-z0-9]{1,3}){1,2})(?![a-z0-9])"
     r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
     r"|(?<![\w.])(?P<bits>[2-8])[\s-]*(?:bits?|бит\w*)(?![a-z])"
     r"|(?<![a-z0-9])int(?P<int>[48])(?![a-z0-9])"
@@ -282,7 +283,7 @@ def _quants(scan: _Scan) -> None:
 
 
 _FORMATS: tuple[tuple[str, str], ...] = (
-    (r"gguf|ггуф|llama[\s.\-]*cpp|ollama|lm\s*studio|lmstudio|kobold\s*cpp|koboldcpp|jan\.ai|gpt4all", "gguf"),
+    (r"gguf|ггуф|llama[\s.\-]*cpp|ollama|lm\s*studio|lmstudio|kobold\s*cpp|koboldcpp", "gguf"),
     (r"gptq", "gptq"),
     (r"(?<![a-z])awq(?![a-z])", "awq"),
     (r"exl2|exllama\w*|exl3", "exl2"),
@@ -326,6 +327,7 @@ _PARAMS_MIN_RE = re.compile(
     rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<plus>', 1)}\s*{_B_UNIT2}\s*(?:\+|or\s+(?:more|bigger|larger|above)|and\s+"
     r"(?:up|above|bigger|larger)|и\s+(?:больше|выше|крупнее))"
 )
+_TRIED_RE = re.compile(r"(?:tried|used|had|ran|running)\s+(?:a|an|the)?\s*$|(?:пробовал\w*|юзал\w*)\s*$")
 _PARAMS_EXACT_RE = re.compile(rf"(?<![\w.])~?\s*{_NUMBER}\s*{_B_UNIT}")
 
 
@@ -348,6 +350,8 @@ def _params(scan: _Scan) -> None:
         value, unit = (match.group(1), match.group("unit")) if match.group(1) else (match.group("plus"), None)
         found.params_min_b = _billions(value, unit or match.group("unit2"))
     for match in scan.take(_PARAMS_EXACT_RE):
+        if _TRIED_RE.search(scan.text[max(0, match.start() - 16) : match.start()]):
+            continue  # "I tried a 13b and it was slow" is not a wish
         value = _billions(match.group(1), match.group("unit"))
         if found.params_min_b is None and found.params_max_b is None and value > 0:
             found.params_min_b = found.params_max_b = value
@@ -437,11 +441,12 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
     r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*|снимк\w*|снимок": "vision",
     r"(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
-    r"|lyrics)(?![a-z])|рассказ\w*|творческ\w*|стих\w*|фанфик\w*|сочинять|роман\w*|сказк\w*|художествен\w*": (
+    r"|lyrics|prose|novelist|plots?)(?![a-z])|истори[йяию]\w*|рассказ\w*|творческ\w*|стих\w*|фанфик\w*"
+    r"|сочинять|роман\w*|сказк\w*|художествен\w*": (
         "creative-writing"
     ),
     r"(?:medical|medicine|health\w*|clinical|doctors?|patients?|diagnos\w*)(?![a-z])|медицин\w*|врач\w*"
-    r"|здоров\w*|диагноз\w*|пациент\w*": "medical",
+    r"|здоров\w*|диагноз\w*|пациент\w*|мрт|рентген\w*|x-?rays?|mri|radiolog\w*": "medical",
     r"(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"
     r"|трейдинг\w*|инвестиц\w*|биржев\w*|акци[йяию]\w*|банк\w*": "finance",
     r"(?<!-)(?:legal|law|lawyers?|contracts?|juridical)(?![a-z]|\s+(?:team|department))|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
@@ -541,7 +546,8 @@ _SORT_WORDS: dict[str, str] = {
     r"trending|(?<![a-z])(?:hot|hyped|buzz\w*|viral)(?![a-z])|в\s+тренде|трендов\w*|хайп\w*|на\s+хайпе": "trending",
     r"newest|latest|most\s+recent|(?<![a-z])(?:recent|fresh|brand[\s-]+new|new)\s+(?:[\w-]+\s+){0,2}(?:models?"
     r"|releases?|ones?|llms?|stuff)|just\s+released|released\s+recently|recently\s+released|свеж\w*|новейш\w*"
-    r"|новые|новых|новинк\w*|последн\w*\s+(?:модел|релиз|верси)\w*|недавн\w*": "newest",
+    r"|новые|новых|новинк\w*|что\s+нового|что-(?:нибудь|то)\s+нов\w*|последн\w*\s+(?:модел|релиз|верси)\w*"
+    r"|недавн\w*": "newest",
     r"smallest|lightest|tiniest|most\s+compact|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
     r"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн\w*\s+по\s+размер\w*": (
         "smallest"
