@@ -1,0 +1,98 @@
+"""Memory fit: weights from real file sizes or bits per weight, KV cache with GQA and sliding windows, levels,
+the choice of quant, and the estimate against the real GGUF file sizes of ../shared/data/gguf."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from recommender.fit import (
+    GB,
+    OVERHEAD_BYTES,
+    Budget,
+    QuantFile,
+    Shape,
+    best_fit,
+    estimate,
+    kv_cache_bytes,
+    level_of,
+)
+from tests.hubserver import shared_data_dir
+
+LLAMA_8B = Shape(params=8_030_261_248, architecture="LlamaForCausalLM", n_layers=32, n_kv_heads=8, head_dim=128)
+GEMMA3_12B = Shape(
+    params=12_187_325_040,
+    architecture="Gemma3ForCausalLM",
+    n_layers=48,
+    n_kv_heads=8,
+    head_dim=256,
+    sliding_window=1024,
+)
+
+
+def test_kv_cache_uses_grouped_query_attention() -> None:
+    kv, guessed = kv_cache_bytes(LLAMA_8B, 8192)
+    assert not guessed
+    assert kv == 2 * 32 * 8192 * 8 * 128 * 2  # 1.07 GB at 8k for Llama 3 8B
+
+
+def test_sliding_window_layers_hold_only_the_window() -> None:
+    windowed, _ = kv_cache_bytes(GEMMA3_12B, 32768)
+    dense = 2 * 48 * 32768 * 8 * 256 * 2
+    assert windowed < dense / 4  # 5 of 6 layers keep 1024 tokens
+
+
+def test_unknown_geometry_is_conservative_and_said() -> None:
+    kv, guessed = kv_cache_bytes(Shape(params=7_000_000_000), 4096)
+    assert guessed and kv >= 2 * 32 * 4096 * 32 * 128 * 2 * 0.99  # Llama 2 7B without GQA
+
+
+def test_real_file_sizes_are_used_exactly() -> None:
+    files = [
+        QuantFile("m-Q4_K_M.gguf", "Q4_K_M", 4_920_734_496),
+        QuantFile("big/m-Q8_0-00001-of-00002.gguf", "Q8_0", 5_000_000_000),
+        QuantFile("big/m-Q8_0-00002-of-00002.gguf", "Q8_0", 3_540_000_000),
+    ]
+    q4 = estimate(LLAMA_8B, "Q4_K_M", 4096, files)
+    q8 = estimate(LLAMA_8B, "Q8_0", 4096, files)
+    assert q4 is not None and q4.exact_weights and q4.weights_bytes == 4_920_734_496
+    assert q8 is not None and q8.weights_bytes == 8_540_000_000 and q8.file == "big/m-Q8_0-00001-of-00002.gguf"
+
+
+def test_levels_per_memory_kind() -> None:
+    assert level_of(10 * GB, Budget(12, "vram")) == "gpu"
+    assert level_of(14 * GB, Budget(12, "vram")) == "partial"
+    assert level_of(40 * GB, Budget(12, "vram")) == "no"
+    assert level_of(10 * GB, Budget(16, "ram")) == "cpu"
+    assert level_of(11 * GB, Budget(16, "unified")) == "gpu"  # 70% of 16 GB = 11.2 GB
+    assert level_of(12 * GB, Budget(16, "unified")) == "cpu"
+    assert level_of(14 * GB, Budget(16, "unified", unified_share=0.9)) == "gpu"
+    assert level_of(15 * GB, Budget(16, "unified")) == "no"
+
+
+def test_best_fit_prefers_quality_then_goes_lower_and_says_so() -> None:
+    roomy = best_fit(LLAMA_8B, Budget(16, "vram", 8192))
+    assert roomy.level == "gpu" and roomy.estimate is not None and roomy.estimate.quant == "Q8_0"
+    tight = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096))  # Q3_K_M would fit the GPU; Q4_K_M runs offloaded
+    assert tight.estimate is not None and tight.estimate.quant == "Q4_K_M" and tight.level == "partial"
+    ram = best_fit(LLAMA_8B, Budget(5, "ram", 4096))
+    assert ram.level == "cpu" and ram.below_preferred and ram.estimate is not None
+    assert ram.estimate.quant in ("Q3_K_M", "Q2_K") and any("below Q4_K_M" in note for note in ram.notes)
+    nothing = best_fit(LLAMA_8B, Budget(2, "ram"))
+    assert nothing.level == "no" and not nothing.fits
+
+
+def test_needed_memory_adds_weights_kv_and_overhead() -> None:
+    result = estimate(LLAMA_8B, "Q4_K_M", 8192)
+    assert result is not None and not result.exact_weights
+    assert result.needed_bytes == pytest.approx(result.weights_bytes + result.kv_bytes + OVERHEAD_BYTES)
+    assert 4.7 * GB < result.weights_bytes < 5.1 * GB
+
+
+def _shared_gguf_rows() -> list[dict[str, str]]:
+    base = shared_data_dir()
+    if base is None:
+        pytest.skip("../shared/data not found: the GGUF size check needs the real file sizes beside the checkout")
+    with (base / "gguf" / "thebloke-gguf-files.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
