@@ -28,6 +28,18 @@ BITS_PER_WEIGHT: dict[str, float] = {
     "Q4_1": 5.0, "Q4_K_M": 4.89, "Q4_K_L": 5.1, "Q5_0": 5.54, "Q5_K_S": 5.57, "Q5_1": 6.0, "Q5_K_M": 5.70,
     "Q5_K_L": 5.9, "Q6_K": 6.56, "Q6_K_L": 6.8, "Q8_0": 8.50, "F16": 16.0, "BF16": 16.0, "F32": 32.0,
 }  # fmt: skip
+# With the output layer known, weights = body × BODY_BITS + output layer × its own type (Q6_K in every
+# k-quant and legacy quant, Q8_0 in Q8_0): small models with big vocabularies come out right. The body figures
+# are the median over the 11,378 TheBloke GGUF files of ../shared/data/gguf (2023-24 llama.cpp mixes).
+BODY_BITS: dict[str, float] = {
+    "IQ1_S": 1.56, "IQ1_M": 1.75, "IQ2_XXS": 2.06, "IQ2_XS": 2.31, "IQ2_S": 2.5, "IQ2_M": 2.7, "Q2_K_S": 2.7,
+    "Q2_K": 3.30, "IQ3_XXS": 3.06, "IQ3_XS": 3.3, "IQ3_S": 3.44, "Q3_K_S": 3.44, "IQ3_M": 3.66, "Q3_K_M": 3.84,
+    "Q3_K_L": 4.20, "IQ4_XS": 4.25, "Q4_0": 4.50, "IQ4_NL": 4.5, "Q4_K_S": 4.53, "Q4_1": 5.0, "Q4_K_M": 4.80,
+    "Q5_0": 5.50, "Q5_K_S": 5.50, "Q5_1": 6.0, "Q5_K_M": 5.65, "Q6_K": 6.5625, "Q8_0": 8.5, "F16": 16.0,
+    "BF16": 16.0, "F32": 32.0,
+}  # fmt: skip
+OUTPUT_BITS: dict[str, float] = {"Q8_0": 8.5, "F16": 16.0, "BF16": 16.0, "F32": 32.0}
+DEFAULT_OUTPUT_BITS = 6.5625  # Q6_K
 # Best first. Answers prefer PREFERRED_FLOOR or better and go lower only when nothing else fits.
 QUALITY_ORDER: tuple[str, ...] = (
     "F16", "BF16", "Q8_0", "Q6_K_L", "Q6_K", "Q5_K_L", "Q5_K_M", "Q5_K_S", "Q5_1", "Q5_0", "Q4_K_L", "Q4_K_M",
@@ -48,6 +60,7 @@ class Shape:
 
     params: int | None
     architecture: str | None = None
+    output_params: int | None = None  # vocabulary × hidden size (the output layer), when known
     n_layers: int | None = None
     n_kv_heads: int | None = None
     head_dim: int | None = None
@@ -105,8 +118,13 @@ class Fit:
         return self.level != "no"
 
 
-def weights_bytes(params: int, quant: str) -> float | None:
-    bits = BITS_PER_WEIGHT.get(quant.upper().removeprefix("UD-"))
+def weights_bytes(params: int, quant: str, output_params: int | None = None) -> float | None:
+    """Bytes of a GGUF file of `params` parameters at `quant` (the output layer counted apart when known)."""
+    quant = quant.upper().removeprefix("UD-")
+    if output_params and 0 < output_params < params and quant in BODY_BITS:
+        body = (params - output_params) * BODY_BITS[quant]
+        return (body + output_params * OUTPUT_BITS.get(quant, DEFAULT_OUTPUT_BITS)) / 8
+    bits = BITS_PER_WEIGHT.get(quant)
     return params * bits / 8 if bits else None
 
 
@@ -145,7 +163,7 @@ def estimate(shape: Shape, quant: str, context: int, files: Sequence[QuantFile] 
     else:
         if not shape.params:
             return None
-        guess = weights_bytes(shape.params, quant)
+        guess = weights_bytes(shape.params, quant, shape.output_params)
         if guess is None:
             return None
         weights, exact, path = guess, False, None

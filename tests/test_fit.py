@@ -96,3 +96,45 @@ def _shared_gguf_rows() -> list[dict[str, str]]:
         pytest.skip("../shared/data not found: the GGUF size check needs the real file sizes beside the checkout")
     with (base / "gguf" / "thebloke-gguf-files.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _params_from_dims(row: dict[str, str]) -> tuple[int, int] | None:
+    """(parameters, output-layer parameters) of a llama-like GGUF from its architecture dimensions."""
+    try:
+        vocab, hidden, layers = int(row["vocab_size"]), int(row["embedding_size"]), int(row["hidden_layer_size"])
+        ffn, heads = int(row["intermediate_size"]), int(row["attention_head_size"])
+        kv_heads = int(row["key_value_head_size"]) or heads
+    except ValueError:
+        return None
+    if not (vocab and hidden and layers and ffn and heads):
+        return None
+    experts = 8 if row["architecture"] == "mixtral" else 1
+    attention = 2 * hidden * hidden + 2 * hidden * kv_heads * (hidden // heads)
+    return 2 * vocab * hidden + layers * (attention + 3 * hidden * ffn * experts), vocab * hidden
+
+
+def test_weights_estimate_within_5_percent_of_real_gguf_sizes() -> None:
+    rows = _shared_gguf_rows()
+    errors = []
+    for row in rows:
+        dims = _params_from_dims(row)
+        if dims is None or row["quant"] not in ("Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_0", "Q4_K_S", "Q4_K_M",
+                                                "Q5_0", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0"):  # fmt: skip
+            continue
+        params, output = dims
+        result = estimate(Shape(params=params, output_params=output), row["quant"], 4096)  # size hidden
+        assert result is not None and not result.exact_weights
+        errors.append(abs(result.weights_bytes / int(row["size_bytes"]) - 1))
+    assert len(errors) > 10_000
+    within = sum(error <= 0.05 for error in errors) / len(errors)
+    assert within >= 0.95, within
+
+
+def test_known_sizes_from_shared_data_are_used_exactly() -> None:
+    rows = [row for row in _shared_gguf_rows() if row["gguf_repo"] == "TheBloke/Llama-2-7B-GGUF"]
+    if not rows:
+        pytest.skip("TheBloke/Llama-2-7B-GGUF is not in the shared GGUF table")
+    files = [QuantFile(row["gguf_file"], row["quant"], int(row["size_bytes"])) for row in rows]
+    for row in rows:
+        result = estimate(Shape(params=6_738_415_616), row["quant"], 4096, files)
+        assert result is not None and result.exact_weights and result.weights_bytes == int(row["size_bytes"])
