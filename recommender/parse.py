@@ -23,13 +23,14 @@ from recommender.rules import Rules, normalise
 log = logging.getLogger(__name__)
 
 ParserKind = Literal["hybrid", "rules"]
-Merge = Literal["rules", "fill", "union"]
+Merge = Literal["rules", "fill", "single", "union"]
 
 # What the model may change, key by key (measured on the labelled set: see BENCHMARKS.md):
-# "rules": the model is ignored; "fill": the model's value is taken when the rules found none;
+# "rules": the model is ignored; "fill": the model's value is taken when the rules found none; "single": a
+# list the rules left empty takes the model's only if it names one value (several are mostly guesses);
 # "union": list values of both, the rules' first. Keys absent here are the rules' alone.
 MERGE_POLICY: dict[str, Merge] = {
-    "tasks": "fill",
+    "tasks": "single",
     "sort": "fill",
     "commercial": "fill",
     "uncensored": "fill",
@@ -135,7 +136,7 @@ def merge(rules: Filters, model: Filters, text: str, policy: Mapping[str, Merge]
         if isinstance(mine, list):
             if mode == "union":
                 changes[key] = unique([*mine, *theirs])
-            elif not mine:
+            elif not mine and (mode == "fill" or len(theirs) == 1):
                 changes[key] = list(theirs)
         elif mine is None:
             changes[key] = theirs

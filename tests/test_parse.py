@@ -283,11 +283,18 @@ def test_hybrid_survives_hostile_input(hybrid: RequestParser, text: str) -> None
 
 
 @pytest.mark.slow
-def test_hybrid_is_at_least_as_good_as_rules(hybrid: RequestParser, rules: RequestParser) -> None:
-    rows = labelled("eval")
-    alone, _ = score(rows, lambda text: rules.parse(text).filters)
-    both, misses = score(rows, lambda text: hybrid.parse(text).filters)
-    for key in KEYS:
-        assert both[key].f1 >= alone[key].f1 - 0.02, (key, alone[key].f1, both[key].f1)
-    low = {key: round(both[key].f1, 3) for key, floor in RULE_FLOORS.items() if both[key].f1 < floor}
+def test_hybrid_meets_the_floors_on_the_eval_split(hybrid: RequestParser) -> None:
+    scores, misses = score(labelled("eval"), lambda text: hybrid.parse(text).filters)
+    low = {key: round(scores[key].f1, 3) for key, floor in RULE_FLOORS.items() if scores[key].f1 < floor}
     assert not low, (low, [miss for miss in misses if miss[1] in low][:20])
+
+
+@pytest.mark.slow
+def test_model_reads_paraphrases_the_rules_miss(hybrid: RequestParser, rules: RequestParser) -> None:
+    rows = labelled("paraphrase")
+    alone, _ = score(rows, lambda text: rules.parse(text).filters)
+    both, _ = score(rows, lambda text: hybrid.parse(text).filters)
+    for key in KEYS:
+        assert both[key].f1 >= alone[key].f1, (key, alone[key].f1, both[key].f1)
+    soft = ("tasks", "sort", "commercial", "uncensored")
+    assert sum(both[key].f1 for key in soft) >= sum(alone[key].f1 for key in soft) + 0.5
