@@ -58,7 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Sentence-transformers model: a local folder or Hub id (empty: the bundled all-MiniLM-L6-v2).",
         "SOMMELIER_EMBEDDER",
     ),
-    Setting("index.kind", "flat", "FAISS index: flat (exact) or hnsw (approximate, for very large catalogs)."),
+    Setting(
+        "index.kind",
+        "flat",
+        "FAISS index: flat (exact; ~17 ms a search at 300k models) or hnsw (graph for 'models like this one'; "
+        "text is always exact).",
+    ),
     Setting("index.hnsw_m", 32, "HNSW graph degree (index.kind = hnsw)."),
     Setting("index.ef_search", 256, "HNSW search breadth: higher is more exact and slower (index.kind = hnsw)."),
     Setting("index.batch_size", 32, "Documents embedded per batch."),
