@@ -183,7 +183,7 @@ def level_of(needed: float, budget: Budget) -> FitLevel:
     return "cpu" if needed <= budget.usable_bytes else "no"
 
 
-_LEVEL_RANK = {"gpu": 0, "cpu": 0, "partial": 1, "no": 2}
+LEVEL_RANK = {"gpu": 0, "cpu": 1, "partial": 2, "no": 3}  # per budget kind only gpu/partial or gpu/cpu occur
 
 
 def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> Fit:
@@ -203,7 +203,7 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
         return (
             level == "no",
             _rank(e.quant) > floor,
-            _LEVEL_RANK[level],
+            LEVEL_RANK[level],
             e.needed_bytes if level == "partial" else _rank(e.quant),
         )
 

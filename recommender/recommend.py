@@ -1,0 +1,420 @@
+"""Answer a request: hard filters, memory fit, one entry per underlying model with its best download, a score
+with reasons, and relaxation when nothing matches.
+
+`Recommender(catalog).ask(filters, text)` → `Answer`. Every result satisfies every hard filter of the filters
+it was found with (`Answer.filters` minus what `Answer.relaxed` names).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from recommender.filters import Filters
+from recommender.fit import GB, LEVEL_RANK, QUALITY_ORDER, Budget, Fit, Shape, best_fit
+from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogView, Model
+
+# A semantic search: (text, allowed nums or None, k) → [(num, similarity)].
+Search = Callable[[str, set[int] | None, int], list[tuple[int, float]]]
+
+PARAMS_TOLERANCE = (0.9, 1.15)  # "7b" admits 6.3-8.05B: names round (Llama-3-8B has 8.03B, Mistral-7B 7.24B)
+RELAX_ORDER: tuple[str, ...] = (
+    "languages",
+    "tasks",
+    "quants",
+    "formats",
+    "uncensored",
+    "min_context",
+    "licenses",
+    "params",
+    "families",
+    "memory",
+    "commercial",
+)
+COMMERCIAL_TEXT = {
+    "yes": "commercial use allowed",
+    "conditional": "commercial use allowed with conditions",
+    "no": "no commercial use",
+    "unknown": "licence unknown: check before commercial use",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RankWeights:
+    quality: float = 3.0
+    popularity: float = 1.0
+    likes: float = 0.3
+    trend: float = 0.5
+    relevance: float = 1.5
+    recency: float = 0.7
+    size: float = 0.8  # larger models that still fit rank higher (log10 of billions)
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendOptions:
+    weights: RankWeights = field(default_factory=RankWeights)
+    limit: int = 5
+    default_context: int = 4096
+    unified_share: float = 0.70
+    offload_ram_gb: float = 16.0
+    now_days: float | None = None  # "today" in days since the epoch (tests pin it)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    repo: str
+    file: str | None
+    quant: str | None
+    size_bytes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    model: Model
+    download: Download | None
+    fit: Fit | None
+    score: float
+    why: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        model, fit = self.model, self.fit
+        memory = None
+        if fit is not None and fit.estimate is not None:
+            memory = {
+                "needed_gb": round(fit.estimate.needed_bytes / GB, 2),
+                "kind": fit.budget.kind,
+                "fits": fit.level,
+            }
+        return {
+            "id": model.id,
+            "family": model.family,
+            "params_b": round(model.params / 1e9, 2) if model.params else None,
+            "context_length": model.context_length,
+            "license": model.license,
+            "commercial": model.commercial,
+            "download": None
+            if self.download is None
+            else {
+                "repo": self.download.repo,
+                "file": self.download.file,
+                "quant": self.download.quant,
+                "size_bytes": self.download.size_bytes,
+            },
+            "memory": memory,
+            "scores": {source: value for source, value in model.scores.items()},
+            "downloads": model.downloads,
+            "likes": model.likes,
+            "trend": model.trend,
+            "url": model.url,
+            "why": list(self.why),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    filters: Filters
+    relaxed: tuple[str, ...]
+    results: tuple[Result, ...]
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "filters": self.filters.to_dict(),
+            "relaxed": list(self.relaxed),
+            "results": [result.to_dict() for result in self.results],
+        }
+
+
+class Recommender:
+    def __init__(
+        self, view: CatalogView, options: RecommendOptions | None = None, search: Search | None = None
+    ) -> None:
+        self.view = view
+        self.options = options or RecommendOptions()
+        self.search = search
+
+    # -- hard filters ---------------------------------------------------------------------------------------
+    def mask(self, filters: Filters, skip: frozenset[str] = frozenset()) -> np.ndarray:
+        """Models that satisfy every hard filter not in `skip` (memory is checked per candidate later)."""
+        view = self.view
+        keep = np.ones(view.size, dtype=bool)
+        if filters.commercial and "commercial" not in skip:
+            keep &= view.commercial <= COMMERCIAL_CODES["conditional"]
+        if filters.families and "families" not in skip:
+            wanted = set(filters.families)
+            keep &= np.fromiter((family in wanted for family in view.family_of), bool, view.size)
+        if filters.licenses and "licenses" not in skip:
+            wanted = set(filters.licenses)
+            keep &= np.fromiter((license in wanted for license in view.licenses), bool, view.size)
+        if "params" not in skip:
+            low, high = PARAMS_TOLERANCE
+            if filters.params_min_b is not None:
+                keep &= view.params >= filters.params_min_b * 1e9 * low
+            if filters.params_max_b is not None:
+                keep &= view.params <= filters.params_max_b * 1e9 * high
+        if filters.min_context and "min_context" not in skip:
+            keep &= view.context >= filters.min_context
+        if filters.tasks and "tasks" not in skip:
+            bits = sum(TASK_BITS.get(task, 0) for task in filters.tasks)
+            keep &= (view.task_bits & bits) == bits
+        if filters.languages and "languages" not in skip:
+            wanted = set(filters.languages)
+            keep &= np.fromiter((wanted <= languages for languages in view.language_sets), bool, view.size)
+        if filters.uncensored and "uncensored" not in skip:
+            keep &= view.uncensored
+        if filters.formats and "formats" not in skip:
+            bits = sum(FORMAT_BITS.get(name, 0) for name in filters.formats)
+            keep &= (view.format_bits & bits) != 0
+        if filters.quants and "quants" not in skip:
+            wanted = set(filters.quants)
+            keep &= np.fromiter(
+                (
+                    bool(view.has_files[index])
+                    and any(file.quant in wanted for file in view.files.get(view.rows[index]["num"], ()))
+                    for index in range(view.size)
+                ),
+                bool,
+                view.size,
+            )
+        if filters.memory_gb and "memory" not in skip:
+            # a lower bound (2.5 bits a weight, nothing else): what cannot fit even so is out
+            keep &= ~(view.params * 2.5 / 8 > filters.memory_gb * GB)
+        return keep
+
+    # -- scoring -------------------------------------------------------------------------------------------
+    def scores(self, indices: np.ndarray, relevance: dict[int, float]) -> np.ndarray:
+        view, weights = self.view, self.options.weights
+        now = self.options.now_days or time.time() / 86400
+        quality = view.quality[indices]
+        elo = (view.elo[indices] - 1000) / 400
+        quality = np.where(np.isnan(quality), np.where(np.isnan(elo), 0.1, elo * 0.5), quality)
+        popularity = np.log10(view.downloads[indices] + 1) / 6
+        likes = np.log10(view.likes[indices] + 1) / 4
+        trend = np.clip(view.trend[indices], 0, 2) / 2
+        age = now - view.created[indices]
+        recency = np.where(np.isnan(age), 0.0, np.exp(-np.clip(age, 0, None) / 365))
+        related = np.fromiter((relevance.get(int(view.rows[i]["num"]), 0.0) for i in indices), float, len(indices))
+        size = np.log10(np.nan_to_num(view.params[indices], nan=1e9) / 1e9 + 1)
+        return (
+            weights.size * size
+            + weights.quality * quality
+            + weights.popularity * popularity
+            + weights.likes * likes
+            + weights.trend * trend
+            + weights.relevance * related
+            + weights.recency * recency
+        )
+
+    def order(self, indices: np.ndarray, filters: Filters, relevance: dict[int, float]) -> np.ndarray:
+        view = self.view
+        if filters.sort == "trending":
+            key = -view.trend[indices] - 1e-9 * view.downloads[indices]
+        elif filters.sort == "newest":
+            key = -np.nan_to_num(view.created[indices], nan=-1e9)
+        elif filters.sort == "popular":
+            key = -view.downloads[indices]
+        elif filters.sort in ("smallest", "fastest"):
+            key = np.nan_to_num(view.params[indices], nan=1e15) - 1e-3 * view.downloads[indices]
+        else:
+            key = -self.scores(indices, relevance)
+        return indices[np.argsort(key, kind="stable")]
+
+    # -- answering -----------------------------------------------------------------------------------------
+    def ask(self, filters: Filters, text: str = "", limit: int | None = None) -> Answer:
+        started = time.perf_counter()
+        limit = limit or self.options.limit
+        relaxed: list[str] = []
+        results = self._answer(filters, text, limit, frozenset())
+        if not results:
+            for constraint in RELAX_ORDER:
+                if not _states(filters, constraint):
+                    continue
+                candidate = frozenset((*relaxed, constraint))
+                results = self._answer(filters, text, limit, candidate)
+                relaxed.append(constraint)
+                if results:
+                    break
+        return Answer(filters, tuple(relaxed), tuple(results), time.perf_counter() - started)
+
+    def _answer(self, filters: Filters, text: str, limit: int, skip: frozenset[str]) -> list[Result]:
+        view = self.view
+        keep = self.mask(filters, skip)
+        indices = np.flatnonzero(keep)
+        if not len(indices):
+            return []
+        relevance: dict[int, float] = {}
+        if self.search and text.strip() and filters.sort in (None, "best"):
+            allowed = {int(view.rows[i]["num"]) for i in indices} if len(indices) < view.size else None
+            relevance = {num: max(0.0, score) for num, score in self.search(text, allowed, 200)}
+        ordered = self.order(indices, filters, relevance)
+        budget = self._budget(filters, skip)
+        results: list[Result] = []
+        seen: set[int] = set()
+        for index in ordered:
+            group = int(view.group[index])
+            if group in seen:
+                continue
+            seen.add(group)
+            result = self._result(group, keep, filters, budget)
+            if result is not None:
+                results.append(result)
+                if len(results) >= limit * 3:
+                    break
+        if budget is not None:  # the user wants to run it: a ready file first, then what runs without offload
+            results.sort(
+                key=lambda result: (
+                    result.download is None or result.download.file is None,
+                    result.fit is not None and result.fit.level == "partial",
+                )
+            )
+        return results[:limit]
+
+    def _budget(self, filters: Filters, skip: frozenset[str]) -> Budget | None:
+        if not filters.memory_gb or "memory" in skip:
+            return None
+        return Budget(
+            memory_gb=filters.memory_gb,
+            kind=filters.memory_kind or "ram",
+            context=filters.min_context or self.options.default_context,
+            unified_share=self.options.unified_share,
+            offload_ram_gb=self.options.offload_ram_gb,
+        )
+
+    def _result(self, group: int, keep: np.ndarray, filters: Filters, budget: Budget | None) -> Result | None:
+        """The entry of one underlying model: its best download for this budget among the members that pass
+        the filters (the model itself or its GGUF copies)."""
+        view = self.view
+        members = [member for member in view.members(group) if keep[member]]
+        if not members:
+            return None
+        context = budget.context if budget else (filters.min_context or self.options.default_context)
+        underlying = view.model(group)
+        choices: list[tuple[tuple[Any, ...], Model, Fit | None, Download | None]] = []
+        for member in members:
+            model = view.model(member)
+            if member != group and not model.files and not set(filters.formats) & set(model.formats):
+                continue  # an EXL2/GPTQ/AWQ/MLX copy nobody asked for, or a GGUF repo without its file list
+            files = [file for file in model.files if not filters.quants or file.quant in filters.quants]
+            shape = _with_geometry(model.shape, underlying.shape)
+            fit = best_fit(shape, budget or Budget(1e6, "ram", context), files) if files or model.params else None
+            if budget is not None and (fit is None or not fit.fits):
+                continue
+            download = _download(model, fit, files)
+            level_rank = LEVEL_RANK[fit.level] if fit else 3
+            exact = bool(fit and fit.estimate and fit.estimate.exact_weights)
+            quant_rank = _quant_rank(download.quant if download else None)
+            choices.append(((level_rank, not exact, quant_rank, -model.downloads), model, fit, download))
+        if not choices:
+            return None
+        _rank, chosen, fit, download = min(choices, key=lambda choice: choice[0])
+        shown = underlying if keep[group] or chosen.id == underlying.id else chosen
+        return Result(shown, download, fit, 0.0, tuple(reasons(shown, fit, download, budget, filters)))
+
+
+def _with_geometry(shape: Shape, base: Shape) -> Shape:
+    """A quant repo's shape, with the KV geometry of its base model when its own metadata lacks it."""
+    if shape.n_layers or not base.n_layers:
+        return shape
+    return replace(
+        shape,
+        architecture=shape.architecture or base.architecture,
+        n_layers=base.n_layers,
+        n_kv_heads=base.n_kv_heads,
+        head_dim=base.head_dim,
+        sliding_window=shape.sliding_window or base.sliding_window,
+        params=shape.params or base.params,
+    )
+
+
+def _states(filters: Filters, constraint: str) -> bool:
+    if constraint == "params":
+        return filters.params_min_b is not None or filters.params_max_b is not None
+    if constraint == "memory":
+        return bool(filters.memory_gb)
+    return getattr(filters, constraint) not in (None, [], False)
+
+
+def _quant_rank(quant: str | None) -> int:
+    if quant is None:
+        return len(QUALITY_ORDER) + 1
+    try:
+        return QUALITY_ORDER.index(quant.upper().removeprefix("UD-"))
+    except ValueError:
+        return len(QUALITY_ORDER)
+
+
+def _download(model: Model, fit: Fit | None, files: Sequence[Any]) -> Download | None:
+    estimate = fit.estimate if fit else None
+    if estimate is not None and estimate.file:
+        return Download(model.id, estimate.file, estimate.quant, int(estimate.weights_bytes))
+    if files:
+        return None
+    if "gguf" in model.formats or model.relation == "quantized":
+        quant = estimate.quant if estimate else None
+        return Download(model.id, None, quant, int(estimate.weights_bytes) if estimate else None)
+    return Download(model.id, None, None, None)
+
+
+def _gb(value: float) -> str:
+    return f"{value / GB:.1f} GB"
+
+
+def reasons(
+    model: Model, fit: Fit | None, download: Download | None, budget: Budget | None, filters: Filters
+) -> list[str]:
+    """Why this model, with numbers."""
+    why: list[str] = []
+    if fit is not None and fit.estimate is not None and budget is not None:
+        estimate = fit.estimate
+        kind = {"ram": "RAM", "vram": "VRAM", "unified": "unified memory"}[budget.kind]
+        usable = budget.usable_bytes / GB
+        where = {"gpu": "fully on the GPU", "partial": "GPU + CPU offload", "cpu": "on the CPU"}.get(fit.level, "")
+        if budget.kind == "unified":
+            where = "on the GPU" if fit.level == "gpu" else "on the CPU"
+        share = f" ({usable:.1f} GB usable by the GPU)" if budget.kind == "unified" else ""
+        why.append(
+            f"{estimate.quant} {_gb(estimate.weights_bytes)} + {_gb(estimate.kv_bytes)} KV at "
+            f"{_context_text(estimate.context)} + {_gb(estimate.overhead_bytes)} runtime = "
+            f"{_gb(estimate.needed_bytes)} ≤ {budget.memory_gb:g} GB {kind}{share}: runs {where}"
+        )
+        why += list(fit.notes)
+    if download is not None and download.file is None and download.quant is None and model.relation != "quantized":
+        why.append("no quantized copy in the catalog: the estimate is for a GGUF you would make yourself")
+    why.append(f"{model.license or 'no licence stated'}: {COMMERCIAL_TEXT.get(model.commercial, model.commercial)}")
+    if model.context_length:
+        why.append(f"context {model.context_length:,}")
+    for source, value in model.scores.items():
+        label = {"open_llm_v2": "Open LLM Leaderboard v2 average", "open_llm_v1": "Open LLM v1 average"}.get(
+            source, "Arena Elo"
+        )
+        origin = " (base model)" if value.get("inherited_from") else ""
+        why.append(f"{label} {value['average']:.1f}{origin}")
+    if filters.sort == "trending" and model.trend:
+        why.append(f"downloads +{model.trend * 100:.0f}% in 3 days")
+    why.append(f"{model.downloads:,} downloads, {model.likes:,} likes")
+    return why
+
+
+def _context_text(tokens: int) -> str:
+    return f"{tokens // 1024}k" if tokens >= 1024 and tokens % 1024 == 0 else f"{tokens:,}"
+
+
+def default_filters(filters: Filters, prefs: Filters | None) -> Filters:
+    """The request's filters with saved preferences filling what the request did not say."""
+    if prefs is None:
+        return filters
+    changes = {
+        key: getattr(prefs, key)
+        for key in ("memory_gb", "memory_kind", "commercial", "formats", "languages")
+        if getattr(filters, key) in (None, []) and getattr(prefs, key) not in (None, [])
+    }
+    return replace(filters, **changes) if changes else filters
+
+
+def relevance_from(similarities: Sequence[tuple[int, float]]) -> dict[int, float]:
+    return {num: max(0.0, min(1.0, score)) for num, score in similarities if not math.isnan(score)}

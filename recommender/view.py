@@ -1,0 +1,237 @@
+"""The catalog as columns in memory, for ranking: hard filters are numpy masks over every model (a few ms at
+100k models), and only the survivors become Python objects.
+
+`CatalogView.load(catalog)` reads the narrow model columns, the GGUF files and the leaderboard averages once;
+`CatalogView.current(catalog)` reloads when the catalog's generation moved on (after a sync).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from index.derive import TASKS
+from index.store import Catalog
+from recommender.fit import QuantFile, Shape
+
+COMMERCIAL_CODES = {"yes": 0, "conditional": 1, "no": 2, "unknown": 3}
+FORMAT_BITS = {name: 1 << index for index, name in enumerate(("gguf", "gptq", "awq", "exl2", "mlx", "safetensors"))}
+TASK_BITS = {task: 1 << index for index, task in enumerate(TASKS)}
+V2_SCALE = 100.0  # Open LLM Leaderboard v2 averages are percentages
+
+_COLUMNS = (
+    "num, id, family, params, active_params, context_length, license, commercial, kind, relation, base_model, "
+    "tasks, languages, uncensored, formats, downloads, likes, trend_3d, created_at, architecture, n_layers, "
+    "n_kv_heads, head_dim, sliding_window, tags"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One catalog model, as the recommender sees it."""
+
+    num: int
+    id: str
+    family: str | None
+    params: int | None
+    active_params: int | None
+    context_length: int | None
+    license: str | None
+    commercial: str
+    kind: str | None
+    relation: str | None
+    base_model: str | None
+    tasks: tuple[str, ...]
+    languages: tuple[str, ...]
+    uncensored: bool
+    formats: tuple[str, ...]
+    downloads: int
+    likes: int
+    trend: float | None
+    created_at: str | None
+    shape: Shape
+    files: tuple[QuantFile, ...]
+    scores: dict[str, Any]
+
+    @property
+    def url(self) -> str:
+        return f"https://huggingface.co/{self.id}"
+
+
+def _json_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return []
+    return [str(item) for item in data] if isinstance(data, list) else []
+
+
+def _days(value: str | None) -> float:
+    if not value:
+        return math.nan
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() / 86400
+    except ValueError:
+        return math.nan
+
+
+class CatalogView:
+    """Columns of every model (arrays indexed by position), the models themselves, lineage and files."""
+
+    def __init__(self, rows: list[dict[str, Any]], files: dict[int, list[QuantFile]], scores: dict[str, Any]):
+        started = time.perf_counter()
+        self.size = len(rows)
+        self.rows = rows
+        self.files = files
+        self.score_rows = scores
+        self.position = {row["id"].lower(): index for index, row in enumerate(rows)}
+        self.num_position = {row["num"]: index for index, row in enumerate(rows)}
+        count = len(rows)
+        self.params = np.full(count, np.nan)
+        self.context = np.full(count, np.nan)
+        self.commercial = np.full(count, 3, dtype=np.int8)
+        self.downloads = np.zeros(count)
+        self.likes = np.zeros(count)
+        self.trend = np.zeros(count)
+        self.created = np.full(count, np.nan)
+        self.uncensored = np.zeros(count, dtype=bool)
+        self.task_bits = np.zeros(count, dtype=np.int64)
+        self.format_bits = np.zeros(count, dtype=np.int64)
+        self.has_files = np.zeros(count, dtype=bool)
+        self.quality = np.full(count, np.nan)  # 0-1, own or the base model's
+        self.elo = np.full(count, np.nan)
+        self.is_quant = np.zeros(count, dtype=bool)
+        self.group = np.zeros(count, dtype=np.int64)  # position of the underlying model (itself when original)
+        self.family_of: list[str | None] = []
+        self.licenses: list[str | None] = []
+        self.language_sets: list[frozenset[str]] = []
+        self.children: dict[int, list[int]] = defaultdict(list)  # base position → derived positions
+        for index, row in enumerate(rows):
+            self.params[index] = row["params"] if row["params"] else np.nan
+            self.context[index] = row["context_length"] if row["context_length"] else np.nan
+            self.commercial[index] = COMMERCIAL_CODES.get(row["commercial"] or "unknown", 3)
+            self.downloads[index] = row["downloads"] or 0
+            self.likes[index] = row["likes"] or 0
+            self.trend[index] = row["trend_3d"] or 0.0
+            self.created[index] = _days(row["created_at"])
+            self.uncensored[index] = bool(row["uncensored"])
+            self.task_bits[index] = sum(TASK_BITS.get(task, 0) for task in _json_list(row["tasks"]))
+            self.format_bits[index] = sum(FORMAT_BITS.get(name, 0) for name in _json_list(row["formats"]))
+            self.has_files[index] = bool(files.get(row["num"]))
+            self.is_quant[index] = row["relation"] == "quantized" or row["kind"] == "quantized"
+            self.family_of.append(row["family"])
+            self.licenses.append(row["license"])
+            self.language_sets.append(frozenset(_json_list(row["languages"])))
+        for index, row in enumerate(rows):
+            base = self.position.get((row["base_model"] or "").lower())
+            self.group[index] = base if base is not None and self.is_quant[index] and base != index else index
+            if base is not None and base != index:
+                self.children[base].append(index)
+            own = scores.get(row["id"].lower(), {})
+            inherited = scores.get((row["base_model"] or "").lower(), {}) if base is not None else {}
+            v2 = own.get("open_llm_v2") or inherited.get("open_llm_v2")
+            if v2 and v2.get("average") is not None:
+                self.quality[index] = float(v2["average"]) / V2_SCALE
+            arena = own.get("arena") or inherited.get("arena")
+            if arena and arena.get("average") is not None:
+                self.elo[index] = float(arena["average"])
+        self.load_seconds = time.perf_counter() - started
+
+    # -- loading ------------------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, catalog: Catalog) -> CatalogView:
+        rows = list(catalog.db.query(f"SELECT {_COLUMNS} FROM models"))
+        files: dict[int, list[QuantFile]] = defaultdict(list)
+        for num, path, size, quant in catalog.db.execute(
+            "SELECT num, path, size, quant FROM files WHERE quant IS NOT NULL ORDER BY num, path"
+        ):
+            files[num].append(QuantFile(path, quant, size))
+        scores: dict[str, dict[str, Any]] = defaultdict(dict)
+        for key, source, average, name in catalog.db.execute("SELECT model_key, source, average, name FROM scores"):
+            scores[key][source] = {"average": average, "name": name}
+        return cls(rows, dict(files), dict(scores))
+
+    @classmethod
+    def current(cls, catalog: Catalog) -> CatalogView:
+        """The view of this catalog file, reloaded when a sync changed it."""
+        key = str(catalog.path)
+        generation = catalog.generation()
+        with _CACHE_LOCK:
+            cached = _CACHE.get(key)
+            if cached and cached[0] == generation:
+                return cached[1]
+        view = cls.load(catalog)
+        with _CACHE_LOCK:
+            _CACHE[key] = (generation, view)
+        return view
+
+    # -- models -------------------------------------------------------------------------------------------
+    def find(self, model_id: str) -> int | None:
+        return self.position.get(model_id.strip().lower())
+
+    def model(self, index: int) -> Model:
+        row = self.rows[index]
+        key = row["id"].lower()
+        own = self.score_rows.get(key, {})
+        base_key = (row["base_model"] or "").lower()
+        inherited = self.score_rows.get(base_key, {}) if base_key in self.position else {}
+        scores = {
+            source: {**value, "inherited_from": None} for source, value in own.items() if value.get("average")
+        }
+        for source, value in inherited.items():
+            if source not in scores and value.get("average") is not None:
+                scores[source] = {**value, "inherited_from": row["base_model"]}
+        return Model(
+            num=row["num"],
+            id=row["id"],
+            family=row["family"],
+            params=row["params"],
+            active_params=row["active_params"],
+            context_length=row["context_length"],
+            license=row["license"],
+            commercial=row["commercial"] or "unknown",
+            kind=row["kind"],
+            relation=row["relation"],
+            base_model=row["base_model"],
+            tasks=tuple(_json_list(row["tasks"])),
+            languages=tuple(_json_list(row["languages"])),
+            uncensored=bool(row["uncensored"]),
+            formats=tuple(_json_list(row["formats"])),
+            downloads=row["downloads"] or 0,
+            likes=row["likes"] or 0,
+            trend=row["trend_3d"],
+            created_at=row["created_at"],
+            shape=Shape(
+                params=row["params"],
+                architecture=row["architecture"],
+                n_layers=row["n_layers"],
+                n_kv_heads=row["n_kv_heads"],
+                head_dim=row["head_dim"],
+                sliding_window=row["sliding_window"],
+                context_length=row["context_length"],
+            ),
+            files=tuple(self.files.get(row["num"], ())),
+            scores=scores,
+        )
+
+    def members(self, group: int) -> Iterable[int]:
+        """The underlying model and its quantized copies."""
+        yield group
+        for child in self.children.get(group, ()):
+            if self.group[child] == group:
+                yield child
+
+
+_CACHE_LOCK = threading.Lock()
+_CACHE: dict[str, tuple[int, CatalogView]] = {}  # catalog path → (generation, view)
