@@ -21,6 +21,7 @@ from index.sync import Progress, SyncReport, run_sync
 from recommender.errors import RecommenderError
 from recommender.parse import RequestParser
 
+from . import recommend_commands
 from .errors import FrontError
 from .settings import Settings, load_settings
 
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="what the catalog holds")
     stats.add_argument("--json", action="store_true", help="print JSON")
+
+    recommend_commands.add_commands(commands)
 
     scores = commands.add_parser("import-scores", help="import a leaderboard file (CSV, JSON, Parquet)")
     scores.add_argument("file", type=Path)
@@ -346,6 +349,7 @@ COMMANDS = {
     "search": cmd_search,
     "reindex": cmd_reindex,
     "parse": cmd_parse,
+    **recommend_commands.COMMANDS,
     "model": cmd_model,
     "stats": cmd_stats,
     "import-scores": cmd_import_scores,

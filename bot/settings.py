@@ -16,6 +16,7 @@ from index.sync import Listing, SyncOptions
 from recommender.hardware import DEFAULT_TABLE
 from recommender.model_parser import ADAPTER_PATH
 from recommender.parse import ParserOptions
+from recommender.recommend import RankWeights, RecommendOptions
 
 from .errors import SettingsError
 
@@ -81,6 +82,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("parser.threads", 2, "CPU threads of the parser model."),
     Setting("parser.hardware_table", "", "GPU and Apple chip table (empty: configs/hardware.toml)."),
+    Setting("recommend.limit", 5, "Answers per request."),
+    Setting("recommend.default_context", 4096, "Context (tokens) a fit assumes when the request names none."),
+    Setting("recommend.unified_share", 0.70, "Share of Apple unified memory the GPU may use."),
+    Setting("recommend.offload_ram_gb", 16.0, "System RAM assumed beside a GPU for partial offload (GB)."),
+    Setting("recommend.semantic", True, "Rank by meaning too (loads the embedder and the search index)."),
+    Setting("rank.quality", 3.0, "Weight of leaderboard quality (own or the base model's score)."),
+    Setting("rank.popularity", 1.0, "Weight of downloads (log scale)."),
+    Setting("rank.likes", 0.3, "Weight of likes (log scale)."),
+    Setting("rank.trend", 0.5, "Weight of 3-day download growth."),
+    Setting("rank.relevance", 1.5, "Weight of the request's meaning (semantic similarity)."),
+    Setting("rank.recency", 0.7, "Weight of recency (decays over a year)."),
+    Setting("rank.size", 0.8, "Weight of model size among those that fit (log scale)."),
     Setting(
         "scores.datasets",
         [
@@ -114,6 +127,8 @@ class Settings:
     sync: SyncOptions
     search: SearchOptions
     parser: ParserOptions
+    recommend: RecommendOptions
+    semantic: bool
     values: Mapping[str, Any]
 
     @property
@@ -242,6 +257,13 @@ def _build(values: dict[str, Any]) -> Settings:
         hardware_table=Path(table).expanduser() if (table := values["parser.hardware_table"]) else DEFAULT_TABLE,
         threads=max(1, values["parser.threads"]),
     )
+    recommend = RecommendOptions(
+        weights=RankWeights(**{name: float(values[f"rank.{name}"]) for name in RankWeights.__dataclass_fields__}),
+        limit=max(1, values["recommend.limit"]),
+        default_context=max(256, values["recommend.default_context"]),
+        unified_share=min(1.0, max(0.1, values["recommend.unified_share"])),
+        offload_ram_gb=max(0.0, values["recommend.offload_ram_gb"]),
+    )
     return Settings(
         home=home,
         log_level=values["log_level"].upper(),
@@ -249,5 +271,7 @@ def _build(values: dict[str, Any]) -> Settings:
         sync=sync,
         search=search,
         parser=parser,
+        recommend=recommend,
+        semantic=values["recommend.semantic"],
         values=values,
     )

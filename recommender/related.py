@@ -1,0 +1,203 @@
+"""Models around a model: alternatives, side-by-side comparisons, derived models, ready TOP lists, and the
+resolution of fuzzy names ("mistral 7b") to catalog ids."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recommender.filters import Filters
+from recommender.fit import COMMON_QUANTS, GB, estimate
+from recommender.recommend import Recommender, Result
+from recommender.view import Model
+
+ALTERNATIVE_SPAN = 0.35  # parameters within ±35%
+_SPLIT_RE = re.compile(r"[\s_\-/.:]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A name resolved to one catalog position, or the candidates when it is ambiguous."""
+
+    index: int | None
+    candidates: tuple[str, ...] = ()
+
+
+def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
+    """An exact id (any case), else the most downloaded models whose id contains every word of `name`: one
+    clear winner (10x the downloads of the next) is taken, otherwise the candidates come back."""
+    view = recommender.view
+    exact = view.find(name)
+    if exact is not None:
+        return Resolved(exact)
+    words = [word for word in _SPLIT_RE.split(name.lower()) if word]
+    if not words:
+        return Resolved(None)
+    def hits(text: str) -> list[int]:
+        return [index for index, row in enumerate(view.rows) if all(word in _name(row["id"], text) for word in words)]
+
+    matches = hits("name") or hits("id")  # words in the repo name first ("mistral" is also an org)
+    matches.sort(key=lambda index: -view.downloads[index])
+    originals = [index for index in matches if not view.is_quant[index]] or matches
+    if len(originals) == 1 or (
+        len(originals) > 1 and view.downloads[originals[0]] >= 10 * max(1.0, view.downloads[originals[1]])
+    ):
+        return Resolved(originals[0])
+    return Resolved(None, tuple(view.rows[index]["id"] for index in originals[:limit]))
+
+
+def _name(model_id: str, part: str) -> str:
+    return (model_id.rpartition("/")[2] if part == "name" else model_id).lower()
+
+
+def alternatives(recommender: Recommender, index: int, filters: Filters | None = None, limit: int = 5) -> list[Result]:
+    """Same family or architecture, parameters within ±35%, a compatible format; ranked, the ones that score
+    better than the model marked as such in their reasons. Semantic neighbours fill in when few exist."""
+    view = recommender.view
+    filters = filters or Filters()
+    group = int(view.group[index])
+    params = view.params[group] if not np.isnan(view.params[group]) else view.params[index]
+    row = view.rows[group]
+    keep = recommender.mask(filters)
+    same_kind = np.fromiter(
+        (
+            (row["family"] is not None and family == row["family"])
+            or (row["architecture"] is not None and other["architecture"] == row["architecture"])
+            for family, other in zip(view.family_of, view.rows, strict=True)
+        ),
+        bool,
+        view.size,
+    )
+    keep &= same_kind
+    if not np.isnan(params):
+        keep &= (view.params >= params * (1 - ALTERNATIVE_SPAN)) & (view.params <= params * (1 + ALTERNATIVE_SPAN))
+    keep &= view.group != group
+    candidates = np.flatnonzero(keep)
+    if len(candidates) < limit and recommender.search is not None:
+        text = " ".join(str(part) for part in (row["id"], row["family"], row["architecture"]) if part)
+        near = {num for num, _ in recommender.search(text, None, limit * 4)}
+        extra = [view.num_position[num] for num in near if num in view.num_position]
+        candidates = np.unique(np.concatenate([candidates, np.asarray(extra, dtype=np.int64)]))
+        candidates = candidates[view.group[candidates] != group]
+    own_quality = view.quality[group]
+    own_score = recommender.scores(np.asarray([group]), {})[0]
+
+    def better(other: int) -> bool:
+        """Scores better: on the leaderboard when both have a score, else on the whole ranking score."""
+        if not np.isnan(own_quality) and not np.isnan(view.quality[other]):
+            return bool(view.quality[other] > own_quality)
+        return bool(recommender.scores(np.asarray([other]), {})[0] > own_score)
+
+    ordered = recommender.order(candidates, Filters(sort="best"), {}) if len(candidates) else candidates
+    budget = recommender._budget(filters, frozenset())
+    results: list[Result] = []
+    seen: set[int] = set()
+    mask = np.zeros(view.size, dtype=bool)
+    mask[candidates] = True
+    for candidate in ordered:
+        member_group = int(view.group[candidate])
+        if member_group in seen:
+            continue
+        seen.add(member_group)
+        mask[member_group] = True
+        result = recommender._result(member_group, mask, filters, budget)
+        if result is None:
+            continue
+        if better(member_group):
+            result = Result(result.model, result.download, result.fit, result.score, ("better", *result.why))
+        results.append(result)
+        if len(results) >= limit:
+            break
+    return results
+
+
+def compare(recommender: Recommender, indices: list[int], context: int = 4096) -> dict[str, Any]:
+    """Rows of facts for 2-5 models, with the best value of each row marked."""
+    view = recommender.view
+    models = [view.model(index) for index in indices]
+    rows: dict[str, list[Any]] = {
+        "params_b": [round(m.params / 1e9, 2) if m.params else None for m in models],
+        "family": [m.family for m in models],
+        "context_length": [m.context_length for m in models],
+        "license": [m.license for m in models],
+        "commercial": [m.commercial for m in models],
+    }
+    for quant in COMMON_QUANTS:
+        values = []
+        for model in models:
+            found = estimate(model.shape, quant, context, model.files)
+            values.append(round(found.needed_bytes / GB, 1) if found else None)
+        rows[f"memory_{quant.lower()}_gb"] = values
+    sources = sorted({source for model in models for source in model.scores})
+    for source in sources:
+        rows[f"score_{source}"] = [
+            round(model.scores[source]["average"], 2) if source in model.scores else None for model in models
+        ]
+    rows["downloads"] = [m.downloads for m in models]
+    rows["likes"] = [m.likes for m in models]
+    rows["trend"] = [m.trend for m in models]
+    rows["created"] = [(m.created_at or "")[:10] or None for m in models]
+    rows["base_model"] = [m.base_model for m in models]
+    best: dict[str, int | None] = {}
+    higher = {"context_length", "downloads", "likes", "trend", *(f"score_{source}" for source in sources)}
+    lower = {f"memory_{quant.lower()}_gb" for quant in COMMON_QUANTS}
+    for key, values in rows.items():
+        numbers = [(value, position) for position, value in enumerate(values) if isinstance(value, int | float)]
+        if key in higher and numbers:
+            best[key] = max(numbers)[1]
+        elif key in lower and numbers:
+            best[key] = min(numbers)[1]
+        elif key == "commercial":
+            order = {"yes": 0, "conditional": 1, "unknown": 2, "no": 3}
+            best[key] = min(range(len(values)), key=lambda position: order.get(str(values[position]), 4))
+    return {"models": [m.id for m in models], "rows": rows, "best": best}
+
+
+def derived(recommender: Recommender, index: int, limit: int = 10) -> dict[str, Any]:
+    """Models whose base is this one: counts per relation and the top ones of each, most downloaded first."""
+    view = recommender.view
+    children = view.children.get(index, [])
+    counts = Counter(view.rows[child]["relation"] or "finetune" for child in children)
+    ranked = sorted(children, key=lambda child: -view.downloads[child])
+    top: dict[str, list[dict[str, Any]]] = {}
+    for child in ranked:
+        relation = view.rows[child]["relation"] or "finetune"
+        if len(top.setdefault(relation, [])) < limit:
+            model = view.model(child)
+            top[relation].append(
+                {"id": model.id, "downloads": model.downloads, "likes": model.likes, "url": model.url}
+            )
+    return {"base": view.rows[index]["id"], "counts": dict(counts), "top": top}
+
+
+TOP_LISTS: dict[str, Filters] = {
+    "trending": Filters(sort="trending"),
+    "commercial": Filters(commercial=True, sort="best"),
+    "fits-8gb": Filters(memory_gb=8, memory_kind="ram", sort="best"),
+    "fits-16gb": Filters(memory_gb=16, memory_kind="ram", sort="best"),
+    "fits-24gb": Filters(memory_gb=24, memory_kind="vram", sort="best"),
+    "code": Filters(tasks=["code"], sort="best"),
+    "uncensored": Filters(uncensored=True, sort="best"),
+    "instruct": Filters(tasks=["chat"], sort="best"),
+    "small": Filters(params_max_b=3.6, sort="best"),
+    "7-8b": Filters(params_min_b=6.5, params_max_b=8.5, sort="best"),
+    "13-14b": Filters(params_min_b=12, params_max_b=14.5, sort="best"),
+    "30-34b": Filters(params_min_b=29, params_max_b=35, sort="best"),
+    "70b+": Filters(params_min_b=65, sort="best"),
+    "long-context": Filters(min_context=131072, sort="best"),
+    "russian": Filters(languages=["ru"], sort="best"),
+}
+
+
+def top(recommender: Recommender, name: str, limit: int = 10) -> list[Result]:
+    """A ready list (TOP_LISTS): nothing relaxed; an unknown name raises KeyError."""
+    filters = TOP_LISTS[name]
+    return recommender._answer(filters, "", limit, frozenset())
+
+
+def describe(model: Model) -> dict[str, Any]:
+    return {"id": model.id, "family": model.family, "params_b": round(model.params / 1e9, 2) if model.params else None}

@@ -1,0 +1,144 @@
+"""The recommender's one entry point for the fronts (CLI, Telegram): requests in, answers out.
+
+`Sommelier(catalog, parser, search)` holds the request parser, the catalog view (reloaded after a sync) and
+an optional semantic search; every method takes plain values and returns plain dataclasses or dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from index.store import Catalog
+from recommender.errors import RecommenderError
+from recommender.filters import Filters
+from recommender.fit import Budget, Fit, MemoryKind, best_fit
+from recommender.parse import RequestParser
+from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
+from recommender.related import TOP_LISTS, Resolved, alternatives, compare, derived, resolve, top
+from recommender.view import CatalogView
+
+
+class UnknownModel(RecommenderError):
+    """No catalog model matches that name."""
+
+    def __init__(self, name: str, candidates: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.candidates = candidates
+        hint = f"; did you mean: {', '.join(candidates)}" if candidates else ""
+        super().__init__(f"no model {name!r} in the catalog{hint}")
+
+
+class AmbiguousModel(UnknownModel):
+    """Several catalog models match that name."""
+
+
+@dataclass(frozen=True, slots=True)
+class FitAnswer:
+    model_id: str
+    fit: Fit
+    download_repo: str | None
+    download_file: str | None
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        estimate = self.fit.estimate
+        return {
+            "id": self.model_id,
+            "fits": self.fit.level,
+            "memory": {"budget_gb": self.fit.budget.memory_gb, "kind": self.fit.budget.kind},
+            "context": self.fit.budget.context,
+            "quant": estimate.quant if estimate else None,
+            "download": {"repo": self.download_repo, "file": self.download_file},
+            "weights_gb": round(estimate.weights_bytes / 1e9, 2) if estimate else None,
+            "kv_cache_gb": round(estimate.kv_bytes / 1e9, 2) if estimate else None,
+            "overhead_gb": round(estimate.overhead_bytes / 1e9, 2) if estimate else None,
+            "needed_gb": round(estimate.needed_bytes / 1e9, 2) if estimate else None,
+            "exact_file_size": bool(estimate and estimate.exact_weights),
+            "below_q4_k_m": self.fit.below_preferred,
+            "notes": [*self.fit.notes, *([self.note] if self.note else [])],
+        }
+
+
+class Sommelier:
+    def __init__(
+        self,
+        catalog: Catalog,
+        parser: RequestParser,
+        options: RecommendOptions | None = None,
+        search: Search | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.parser = parser
+        self.options = options or RecommendOptions()
+        self.search = search
+
+    @property
+    def recommender(self) -> Recommender:
+        return Recommender(CatalogView.current(self.catalog), self.options, self.search)
+
+    # -- requests ----------------------------------------------------------------------------------------
+    def ask(self, text: str, prefs: Filters | None = None, limit: int | None = None) -> tuple[Answer, str]:
+        """(answer, parser kind). A request naming a base model ("alternatives to X") answers with X's
+        alternatives under the other filters."""
+        parsed = self.parser.parse(text)
+        filters = default_filters(parsed.filters, prefs)
+        recommender = self.recommender
+        if filters.base_model:
+            found = resolve(recommender, filters.base_model)
+            if found.index is None and found.candidates:  # "Mistral 7B": its versions are alike; take the first
+                found = Resolved(recommender.view.find(found.candidates[0]))
+            if found.index is not None:
+                others = replace(filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
+                results = alternatives(recommender, found.index, others, limit or self.options.limit)
+                return Answer(filters, (), tuple(results)), parsed.parser
+        return recommender.ask(filters, text, limit), parsed.parser
+
+    def model_index(self, name: str) -> int:
+        found: Resolved = resolve(self.recommender, name)
+        if found.index is None:
+            if found.candidates:
+                raise AmbiguousModel(name, found.candidates)
+            raise UnknownModel(name)
+        return found.index
+
+    def fit(self, name: str, memory_gb: float, kind: MemoryKind = "ram", context: int | None = None) -> FitAnswer:
+        """The best quant of a model for a memory budget; for an original model, its best quantized copy."""
+        recommender = self.recommender
+        view = recommender.view
+        index = self.model_index(name)
+        budget = Budget(
+            memory_gb=memory_gb,
+            kind=kind,
+            context=context or self.options.default_context,
+            unified_share=self.options.unified_share,
+            offload_ram_gb=self.options.offload_ram_gb,
+        )
+        group = int(view.group[index])
+        keep = recommender.mask(Filters())
+        result = recommender._result(group, keep, Filters(), budget)
+        model = view.model(index)
+        if result is not None and result.fit is not None and result.download is not None:
+            note = None
+            if result.download.file is None and not model.files:
+                note = "no quantized copy in the catalog: the estimate is for a GGUF you would make yourself"
+            return FitAnswer(model.id, result.fit, result.download.repo, result.download.file, note)
+        own = best_fit(model.shape, budget, model.files)
+        return FitAnswer(model.id, own, model.id if own.estimate and own.estimate.file else None, None, None)
+
+    def compare(self, names: list[str], context: int | None = None) -> dict[str, Any]:
+        if not 2 <= len(names) <= 5:
+            raise RecommenderError("compare takes 2 to 5 models")
+        indices = [self.model_index(name) for name in names]
+        return compare(self.recommender, indices, context or self.options.default_context)
+
+    def alternatives(self, name: str, limit: int | None = None) -> list[Result]:
+        return alternatives(self.recommender, self.model_index(name), None, limit or self.options.limit)
+
+    def derived(self, name: str, limit: int = 10) -> dict[str, Any]:
+        return derived(self.recommender, self.model_index(name), limit)
+
+    def top(self, name: str, limit: int = 10) -> list[Result]:
+        if name not in TOP_LISTS:
+            raise RecommenderError(f"no list {name!r}: choose one of {', '.join(TOP_LISTS)}")
+        return top(self.recommender, name, limit)

@@ -1,0 +1,234 @@
+"""Recommending from a real catalog synced (through the real Hub client) from the fixture Hub: hard filters,
+one entry per model with its best download, reasons, relaxation, alternatives, comparisons, derived models,
+TOP lists, fit, the CLI, and the seeds' two walk-throughs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from index.hub import Hub
+from index.scores import import_scores
+from index.store import Catalog
+from index.sync import run_sync
+from recommender.filters import Filters
+from recommender.parse import ParserOptions, RequestParser
+from recommender.recommend import Recommender
+from recommender.related import TOP_LISTS
+from recommender.service import AmbiguousModel, Sommelier, UnknownModel
+from recommender.view import CatalogView
+from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
+from tests.records import fast_hub_options, sync_options
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("home")
+    with FakeHub(load_fixture_models(), load_fixture_trees()) as hub, Catalog(folder / "catalog.db") as catalog:
+        run_sync(catalog, Hub(fast_hub_options(hub.url)), sync_options(stale_days=100_000))
+        import_scores(catalog, FIXTURES / "leaderboard_v2_sample.csv")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def service(home: Path) -> Iterator[Sommelier]:
+    with Catalog(home / "catalog.db") as catalog:
+        yield Sommelier(catalog, RequestParser(ParserOptions(use_model=False)))
+
+
+@pytest.fixture(scope="module")
+def recommender(service: Sommelier) -> Recommender:
+    return service.recommender
+
+
+def _ids(results: Any) -> list[str]:
+    return [result.model.id for result in results]
+
+
+def test_seed_walkthrough_better_fine_tunes_than_mistral_7b(service: Sommelier) -> None:
+    for text in ("alternatives to mistralai/Mistral-7B-v0.1", "alternatives to Mistral 7B"):
+        answer, _ = service.ask(text)
+        found = {result.model.id: result for result in answer.results}
+        better = [model_id for model_id, result in found.items() if result.why[0] == "better"]
+        assert {"teknium/OpenHermes-2.5-Mistral-7B", "NousResearch/Hermes-2-Pro-Mistral-7B"} & set(better), text
+        for result in answer.results:
+            assert result.model.params and 7e9 * 0.65 <= result.model.params <= 7.3e9 * 1.35
+        if "v0.1" in text:
+            assert "mistralai/Mistral-7B-v0.1" not in found  # not its own alternative
+
+
+def test_seed_walkthrough_commercial_llama_for_16gb_mac_with_32k(service: Sommelier) -> None:
+    text = (
+        "llama model for 16GB RAM on macOS with at least 32k context and a commercial licence "
+        "(MIT, Apache-2.0, CC but not non-commercial)"
+    )
+    answer, _ = service.ask(text)
+    assert answer.results and not answer.relaxed
+    best = answer.results[0]
+    assert best.model.family == "llama" and best.model.license in ("mit", "apache-2.0", "cc-by-4.0")
+    assert best.model.commercial in ("yes", "conditional") and (best.model.context_length or 0) >= 32768
+    assert best.download is not None and best.download.file and best.download.file.endswith(".gguf")
+    assert best.fit is not None and best.fit.budget.kind == "unified" and best.fit.estimate is not None
+    assert best.fit.estimate.needed_bytes <= 16e9 * 0.7  # runs on the GPU share of unified memory
+    assert any("32k" in reason and "unified memory" in reason for reason in best.why)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(commercial=True),
+        Filters(families=["qwen"], params_max_b=8),
+        Filters(min_context=131072, tasks=["code"]),
+        Filters(memory_gb=8, memory_kind="vram"),
+        Filters(memory_gb=16, memory_kind="unified", families=["llama"], commercial=True),
+        Filters(formats=["gguf"], quants=["Q4_K_M"]),
+        Filters(uncensored=True),
+        Filters(licenses=["apache-2.0"], params_min_b=7),
+    ],
+    ids=lambda filters: ",".join(filters.stated()),
+)
+def test_every_result_satisfies_every_hard_filter(recommender: Recommender, filters: Filters) -> None:
+    answer = recommender.ask(filters)
+    assert answer.results and not answer.relaxed
+    for result in answer.results:
+        _assert_satisfies(result, filters)
+
+
+def _assert_satisfies(result: Any, filters: Filters) -> None:
+    model = result.model
+    if filters.commercial:
+        assert model.commercial in ("yes", "conditional"), model.id
+    if filters.families:
+        assert model.family in filters.families, model.id
+    if filters.licenses:
+        assert model.license in filters.licenses, model.id
+    if filters.params_min_b:
+        assert model.params and model.params >= filters.params_min_b * 0.9e9, model.id
+    if filters.params_max_b:
+        assert model.params and model.params <= filters.params_max_b * 1.15e9, model.id
+    if filters.min_context:
+        assert (model.context_length or 0) >= filters.min_context, model.id
+    if filters.tasks:
+        assert set(filters.tasks) <= set(model.tasks), model.id
+    if filters.uncensored:
+        assert model.uncensored, model.id
+    if filters.memory_gb:
+        assert result.fit is not None and result.fit.fits, model.id
+        budget = filters.memory_gb * 1e9 * (0.9 if filters.memory_kind == "unified" else 1)
+        if result.fit.level != "partial":
+            assert result.fit.estimate.needed_bytes <= budget, model.id
+    if filters.quants:
+        assert result.download is not None and result.download.quant in filters.quants, model.id
+
+
+def test_one_entry_per_underlying_model_with_the_best_download(recommender: Recommender) -> None:
+    answer = recommender.ask(Filters(memory_gb=12, memory_kind="vram", families=["mistral"]), limit=10)
+    groups = [recommender.view.group[recommender.view.find(result.model.id)] for result in answer.results]
+    assert len(groups) == len(set(groups))
+    downloads = {result.model.id: result.download for result in answer.results}
+    instruct = downloads.get("mistralai/Mistral-7B-Instruct-v0.2")
+    assert instruct is not None and instruct.repo == "TheBloke/Mistral-7B-Instruct-v0.2-GGUF"
+    assert instruct.file and instruct.file.endswith(".gguf") and instruct.size_bytes
+
+
+def test_reasons_carry_numbers(recommender: Recommender) -> None:
+    answer = recommender.ask(Filters(memory_gb=16, memory_kind="ram", families=["qwen"]))
+    why = " | ".join(answer.results[0].why)
+    assert "GB KV at 4k" in why and "≤ 16 GB RAM" in why and "commercial" in why
+
+
+def test_inherited_scores_are_marked(recommender: Recommender) -> None:
+    view = recommender.view
+    quant = view.model(view.find("TheBloke/OpenHermes-2.5-Mistral-7B-GGUF"))
+    assert quant.scores["open_llm_v2"]["inherited_from"] == "teknium/OpenHermes-2.5-Mistral-7B"
+
+
+def test_nothing_matches_relaxes_the_least_important_first(recommender: Recommender) -> None:
+    answer = recommender.ask(Filters(families=["mistral"], languages=["kk"], tasks=["ocr"]))
+    assert answer.results and answer.relaxed[0] == "languages" and set(answer.relaxed) <= {"languages", "tasks"}
+    for result in answer.results:
+        assert result.model.family == "mistral"
+
+
+def test_sort_overrides(recommender: Recommender) -> None:
+    smallest = recommender.ask(Filters(sort="smallest"), limit=5)
+    sizes = [result.model.params for result in smallest.results]
+    assert sizes == sorted(sizes)
+    popular = recommender.ask(Filters(sort="popular"), limit=5)
+    counts = [recommender.view.downloads[recommender.view.find(result.model.id)] for result in popular.results]
+    assert counts[0] == max(recommender.view.downloads)
+
+
+def test_compare_marks_the_best_per_row(service: Sommelier) -> None:
+    table = service.compare(["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"])
+    assert table["models"] == ["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct"]
+    assert table["best"]["score_open_llm_v2"] == 0 and table["best"]["commercial"] == 0
+    assert all(value for value in table["rows"]["memory_q4_k_m_gb"])
+    with pytest.raises(AmbiguousModel) as raised:
+        service.compare(["mistral", "qwen"])
+    assert len(raised.value.candidates) > 1
+    with pytest.raises(UnknownModel):
+        service.compare(["no/such-model", "qwen/qwen2.5-7b-instruct"])
+
+
+def test_derived_counts_relations(service: Sommelier) -> None:
+    found = service.derived("mistralai/Mistral-7B-Instruct-v0.2")
+    assert found["counts"]["quantized"] >= 3
+    assert {item["id"] for item in found["top"]["quantized"]} >= {"TheBloke/Mistral-7B-Instruct-v0.2-GGUF"}
+
+
+@pytest.mark.parametrize("name", list(TOP_LISTS))
+def test_top_lists(service: Sommelier, name: str) -> None:
+    results = service.top(name, 5)
+    for result in results:
+        _assert_satisfies(result, TOP_LISTS[name])
+
+
+def test_fit_points_an_original_at_its_best_quant(service: Sommelier) -> None:
+    answer = service.fit("mistralai/Mistral-7B-Instruct-v0.2", 8, "vram", 8192).to_dict()
+    assert answer["fits"] == "gpu" and answer["download"]["repo"] == "TheBloke/Mistral-7B-Instruct-v0.2-GGUF"
+    assert answer["download"]["file"].endswith(".gguf") and answer["exact_file_size"]
+    assert answer["needed_gb"] <= 8 and answer["quant"] in ("Q5_K_M", "Q4_K_M", "Q5_K_S", "Q6_K")
+    own = service.fit("Qwen/Qwen3-8B", 24, "vram").to_dict()
+    assert any("make yourself" in note for note in own["notes"]) or own["download"]["file"]
+
+
+def test_view_reloads_after_a_sync(home: Path) -> None:
+    with Catalog(home / "catalog.db") as catalog:
+        first = CatalogView.current(catalog)
+        assert CatalogView.current(catalog) is first
+        catalog.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        assert CatalogView.current(catalog) is not first
+
+
+def test_cli_ask_json_and_batch(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    environ = {"SOMMELIER_HOME": str(home)}
+    config = tmp_path / "rules.toml"
+    config.write_text("[parser]\nuse_model = false\n[recommend]\nsemantic = false\n")
+    assert main(["--config", str(config), "ask", "best commercial 16GB llama model", "--json"], environ) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert set(answer) == {"filters", "relaxed", "results", "parser"}
+    first = answer["results"][0]
+    assert {"id", "family", "params_b", "context_length", "license", "commercial", "download", "memory", "scores",
+            "downloads", "likes", "trend", "why"} <= set(first)  # fmt: skip
+    assert set(first["download"]) == {"repo", "file", "quant", "size_bytes"}
+    batch = tmp_path / "requests.txt"
+    batch.write_text("coding model for a 3060 12GB\n\nкакую модель запустить на 16 гб\n<b>&amp;</b>\n")
+    assert main(["--config", str(config), "ask", "--batch", str(batch), "--json"], environ) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3 and all("results" in json.loads(line) for line in lines)
+    for command in (["compare", "qwen/qwen2.5-7b-instruct", "microsoft/phi-4", "--json"],
+                    ["alternatives", "mistralai/Mistral-7B-Instruct-v0.2", "--json"],
+                    ["derived", "mistralai/Mistral-7B-Instruct-v0.2", "--json"], ["top", "code", "--json"],
+                    ["fit", "microsoft/phi-4", "--memory", "12", "--kind", "vram", "--json"]):  # fmt: skip
+        assert main(["--config", str(config), *command], environ) == 0, command
+        json.loads(capsys.readouterr().out)
+    assert main(["--config", str(config), "fit", "no/such", "--memory", "8"], environ) == 1
+    assert "no model" in capsys.readouterr().err
