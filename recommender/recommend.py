@@ -143,6 +143,9 @@ class Recommender:
         """Models that satisfy every hard filter not in `skip` (memory is checked per candidate later)."""
         view = self.view
         keep = np.ones(view.size, dtype=bool)
+        # EXL2/GPTQ/AWQ/MLX copies are answers only to those who ask for that format
+        wanted = sum(FORMAT_BITS.get(name, 0) for name in filters.formats) if "formats" not in skip else 0
+        keep &= ~view.is_quant | ((view.format_bits & FORMAT_BITS["gguf"]) != 0) | ((view.format_bits & wanted) != 0)
         if filters.commercial and "commercial" not in skip:
             keep &= view.commercial <= COMMERCIAL_CODES["conditional"]
         if filters.families and "families" not in skip:
@@ -252,6 +255,7 @@ class Recommender:
             allowed = {int(view.rows[i]["num"]) for i in indices} if len(indices) < view.size else None
             relevance = {num: max(0.0, score) for num, score in self.search(text, allowed, 200)}
         ordered = self.order(indices, filters, relevance)
+        score_of = dict(zip(indices.tolist(), self.scores(indices, relevance).tolist(), strict=True))
         budget = self._budget(filters, skip)
         results: list[Result] = []
         seen: set[int] = set()
@@ -262,7 +266,7 @@ class Recommender:
             seen.add(group)
             result = self._result(group, keep, filters, budget)
             if result is not None:
-                results.append(result)
+                results.append(replace(result, score=score_of[int(index)]))
                 if len(results) >= limit * 3:
                     break
         if budget is not None:  # the user wants to run it: a ready file first, then what runs without offload
@@ -297,8 +301,7 @@ class Recommender:
         choices: list[tuple[tuple[Any, ...], Model, Fit | None, Download | None]] = []
         for member in members:
             model = view.model(member)
-            if member != group and not model.files and not set(filters.formats) & set(model.formats):
-                continue  # an EXL2/GPTQ/AWQ/MLX copy nobody asked for, or a GGUF repo without its file list
+
             files = [file for file in model.files if not filters.quants or file.quant in filters.quants]
             shape = _with_geometry(model.shape, underlying.shape)
             fit = best_fit(shape, budget or Budget(1e6, "ram", context), files) if files or model.params else None
