@@ -160,6 +160,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs and a 30k synthetic catalog")
     parser.add_argument("--no-vectors", action="store_true", help="skip the vector search figures")
     parser.add_argument("--no-parser", action="store_true", help="skip the request parser figures")
+    parser.add_argument("--no-recommend", action="store_true", help="skip the recommendation figures")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -179,6 +180,10 @@ def main() -> None:
         from benchmarks import parser as request_parser
 
         text += "\n" + request_parser.run(args.quick)
+    if not args.no_recommend:
+        from benchmarks import recommend
+
+        text += "\n" + recommend.run(args.quick)
     print(text)
     if args.write:
         args.write.write_text(text)

@@ -117,6 +117,7 @@ class CatalogView:
         self.licenses: list[str | None] = []
         self.language_sets: list[frozenset[str]] = []
         self.children: dict[int, list[int]] = defaultdict(list)  # base position → derived positions
+        self.lists: dict[tuple[str, int], Any] = {}  # TOP lists computed for this view (one catalog generation)
         for index, row in enumerate(rows):
             self.params[index] = row["params"] if row["params"] else np.nan
             self.context[index] = row["context_length"] if row["context_length"] else np.nan
