@@ -144,8 +144,8 @@ class Recommender:
         view = self.view
         keep = np.ones(view.size, dtype=bool)
         # EXL2/GPTQ/AWQ/MLX copies are answers only to those who ask for that format
-        wanted = sum(FORMAT_BITS.get(name, 0) for name in filters.formats) if "formats" not in skip else 0
-        keep &= ~view.is_quant | ((view.format_bits & FORMAT_BITS["gguf"]) != 0) | ((view.format_bits & wanted) != 0)
+        asked = sum(FORMAT_BITS.get(name, 0) for name in filters.formats) if "formats" not in skip else 0
+        keep &= ~view.is_quant | ((view.format_bits & FORMAT_BITS["gguf"]) != 0) | ((view.format_bits & asked) != 0)
         if filters.commercial and "commercial" not in skip:
             keep &= view.commercial <= COMMERCIAL_CODES["conditional"]
         if filters.families and "families" not in skip:
