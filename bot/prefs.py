@@ -1,0 +1,150 @@
+"""Per-user preferences (memory budget and kind, commercial only, formats, reply language), saved in SQLite,
+and a per-user sliding-window rate limit."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from recommender.filters import FORMATS, MEMORY_KINDS, Filters
+
+MAX_MEMORY_GB = 4096.0
+
+
+@dataclass(frozen=True, slots=True)
+class Prefs:
+    memory_gb: float | None = None
+    memory_kind: Literal["ram", "vram", "unified"] | None = None
+    commercial: bool = False
+    formats: tuple[str, ...] = ()
+    lang: Literal["en", "ru"] | None = None
+
+    def filters(self) -> Filters:
+        return Filters(
+            memory_gb=self.memory_gb,
+            memory_kind=self.memory_kind,
+            commercial=True if self.commercial else None,
+            formats=list(self.formats),
+        )
+
+    def is_empty(self) -> bool:
+        return self == Prefs()
+
+    def describe(self) -> str:
+        parts = []
+        if self.memory_gb:
+            parts.append(f"{self.memory_gb:g} GB {self.memory_kind or 'RAM'}")
+        if self.commercial:
+            parts.append("commercial only")
+        if self.formats:
+            parts.append(", ".join(self.formats))
+        return "; ".join(parts)
+
+
+class PrefsError(ValueError):
+    """A /prefs argument that makes no sense."""
+
+
+def updated(prefs: Prefs, words: list[str]) -> Prefs:
+    """`/prefs memory 16 vram`, `/prefs commercial on|off`, `/prefs formats gguf,mlx`, `/prefs lang ru|en|auto`,
+    `/prefs reset`."""
+    if not words:
+        return prefs
+    key, values = words[0].lower(), [word.lower() for word in words[1:]]
+    if key == "reset":
+        return Prefs()
+    if key == "memory":
+        if not values:
+            return Prefs(None, None, prefs.commercial, prefs.formats, prefs.lang)  # "/prefs memory": forget it
+        try:
+            amount = float(values[0].removesuffix("gb").removesuffix("гб").replace(",", "."))
+        except ValueError as error:
+            raise PrefsError("memory takes a number of GB") from error
+        if not 0 < amount <= MAX_MEMORY_GB:
+            raise PrefsError("memory takes a number of GB")
+        kind = values[1] if len(values) > 1 else None
+        if kind is not None and kind not in MEMORY_KINDS:
+            raise PrefsError("memory kind is ram, vram or unified")
+        return Prefs(amount, kind, prefs.commercial, prefs.formats, prefs.lang)  # type: ignore[arg-type]
+    if key == "commercial":
+        return Prefs(prefs.memory_gb, prefs.memory_kind, bool(values) and values[0] in ("on", "yes", "1", "true"),
+                     prefs.formats, prefs.lang)  # fmt: skip
+    if key == "formats":
+        chosen = tuple(dict.fromkeys(part for value in values for part in value.split(",") if part))
+        if any(name not in FORMATS for name in chosen):
+            raise PrefsError(f"formats are {', '.join(FORMATS)}")
+        return Prefs(prefs.memory_gb, prefs.memory_kind, prefs.commercial, chosen, prefs.lang)
+    if key == "lang":
+        lang = values[0] if values else "auto"
+        if lang not in ("en", "ru", "auto"):
+            raise PrefsError("lang is en, ru or auto")
+        return Prefs(prefs.memory_gb, prefs.memory_kind, prefs.commercial, prefs.formats,
+                     None if lang == "auto" else lang)  # type: ignore[arg-type]  # fmt: skip
+    raise PrefsError(f"unknown preference {key!r}")
+
+
+class PrefsStore:
+    """Preferences by Telegram user id (or 0 for the terminal chat), in `path` (SQLite)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS prefs (user_id INTEGER PRIMARY KEY, data TEXT NOT NULL)")
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int) -> Prefs:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM prefs WHERE user_id = ?", [user_id]).fetchone()
+        if not row:
+            return Prefs()
+        try:
+            data = json.loads(row[0])
+            return Prefs(
+                memory_gb=data.get("memory_gb"),
+                memory_kind=data.get("memory_kind"),
+                commercial=bool(data.get("commercial")),
+                formats=tuple(data.get("formats") or ()),
+                lang=data.get("lang"),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return Prefs()
+
+    def put(self, user_id: int, prefs: Prefs) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO prefs (user_id, data) VALUES (?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data",
+                [user_id, json.dumps(asdict(prefs))],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+@dataclass
+class UserLimiter:
+    """At most `calls` requests per user in `window` seconds."""
+
+    calls: int = 10
+    window: float = 60.0
+    _seen: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, user_id: int, now: float | None = None) -> float:
+        """0 when the request may go ahead (and counts it), else seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            seen = self._seen[user_id]
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if len(seen) >= self.calls:
+                return max(0.1, seen[0] + self.window - now)
+            seen.append(now)
+            return 0.0
