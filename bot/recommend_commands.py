@@ -45,6 +45,8 @@ def add_commands(commands: Any) -> None:
         command.add_argument("id")
         command.add_argument("--json", action="store_true", help="print JSON")
 
+    commands.add_parser("chat", help="talk to the sommelier in the terminal (the bot's conversation, plain text)")
+
     top = commands.add_parser("top", help="a ready TOP list")
     top.add_argument("list", choices=list(TOP_LISTS))
     top.add_argument("--limit", type=int, default=10)
@@ -183,6 +185,19 @@ def cmd_derived(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from .chat import run
+    from .conversation import Conversation
+    from .prefs import PrefsStore
+
+    with sommelier(settings) as service:
+        prefs = PrefsStore(settings.home / "bot.db")
+        try:
+            return run(Conversation(service, prefs, limit=settings.recommend.limit))
+        finally:
+            prefs.close()
+
+
 def cmd_top(args: argparse.Namespace, settings: Settings) -> int:
     with sommelier(settings, use_search=False) as service:
         results = service.top(args.list, args.limit)
@@ -201,4 +216,5 @@ COMMANDS = {
     "alternatives": cmd_alternatives,
     "derived": cmd_derived,
     "top": cmd_top,
+    "chat": cmd_chat,
 }

@@ -57,7 +57,7 @@ EN: dict[str, str] = {
     "alternatives": "Alternatives",
     "compare_top": "Compare top 3",
     "details": "Details",
-    "prefs_show": "Memory: {memory}\nCommercial only: {commercial}\nFormats: {formats}\nReply language: {lang}",
+    "prefs_show": "Memory: {memory}\nCommercial only: {commercial}\nFormats: {formats}\nReply language: {language}",
     "prefs_usage": (
         "Set with /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs lang ru · "
         "/prefs reset"
@@ -120,7 +120,7 @@ RU: dict[str, str] = {
     "alternatives": "Альтернативы",
     "compare_top": "Сравнить топ-3",
     "details": "Подробнее",
-    "prefs_show": "Память: {memory}\nТолько коммерческие: {commercial}\nФорматы: {formats}\nЯзык ответов: {lang}",
+    "prefs_show": "Память: {memory}\nТолько коммерческие: {commercial}\nФорматы: {formats}\nЯзык ответов: {language}",
     "prefs_usage": (
         "Настройка: /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs lang en · "
         "/prefs reset"

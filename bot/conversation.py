@@ -1,0 +1,321 @@
+"""The conversation layer shared by Telegram and `sommelier chat`: a request or a command in, a `Reply` out
+(HTML blocks, the reply language, buttons). It knows nothing of Telegram.
+
+Buttons carry short keys (`more:k3f9a1`), never repo ids; the key's context lives here, bound to the user
+who got the answer, and expires. A forged, foreign or expired key gets a short answer and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from recommender.errors import RecommenderError
+from recommender.fit import COMMON_QUANTS, GB, estimate
+from recommender.related import TOP_LISTS
+from recommender.service import AmbiguousModel, Sommelier, UnknownModel
+
+from .prefs import Prefs, PrefsError, PrefsStore, updated
+from .render import (
+    answer_blocks,
+    compare_blocks,
+    derived_block,
+    esc,
+    fit_block,
+    link,
+    list_names,
+    results_blocks,
+)
+from .texts import language_of, say
+
+MAX_REQUEST_CHARS = 4096
+CONTEXT_TTL = 24 * 3600.0
+MAX_CONTEXTS = 20_000
+_KEY_RE = re.compile(r"^(more|alt|cmp|det|top|pick):([0-9a-f]{8})(?::(\d{1,2}))?$")
+_MEMORY_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:gb|g|гб)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    text: str
+    data: str
+
+
+@dataclass(slots=True)
+class Reply:
+    blocks: list[str]
+    lang: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    compare: dict[str, Any] | None = None  # a comparison table, for a chart
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    user_id: int
+    kind: str
+    payload: Any
+    created: float
+
+
+class Conversation:
+    def __init__(self, service: Sommelier, prefs: PrefsStore, *, limit: int = 5) -> None:
+        self.service = service
+        self.prefs = prefs
+        self.limit = limit
+        self._contexts: OrderedDict[str, _Context] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def language(self, user_id: int, text: str, client_lang: str | None) -> str:
+        chosen = self.prefs.get(user_id).lang
+        return chosen or language_of(text, client_lang)
+
+    def _remember(self, user_id: int, kind: str, payload: Any) -> str:
+        key = secrets.token_hex(4)
+        with self._lock:
+            self._contexts[key] = _Context(user_id, kind, payload, time.monotonic())
+            while len(self._contexts) > MAX_CONTEXTS:
+                self._contexts.popitem(last=False)
+        return key
+
+    def _recall(self, key: str, user_id: int, kind: str) -> Any | None:
+        with self._lock:
+            context = self._contexts.get(key)
+        if context is None or context.user_id != user_id or context.kind != kind:
+            return None
+        if time.monotonic() - context.created > CONTEXT_TTL:
+            return None
+        return context.payload
+
+    # -- requests ----------------------------------------------------------------------------------------
+    def request(
+        self,
+        user_id: int,
+        text: str,
+        client_lang: str | None = None,
+        *,
+        limit: int | None = None,
+        shown: tuple[str, ...] = (),
+    ) -> Reply:
+        """Ranked answers to a free-text request; `shown`: ids already answered (the More button)."""
+        text = text[:MAX_REQUEST_CHARS]
+        lang = self.language(user_id, text, client_lang)
+        prefs = self.prefs.get(user_id)
+        limit = limit or self.limit
+        answer, _ = self.service.ask(text, prefs.filters() if not prefs.is_empty() else None, limit)
+        if shown:
+            answer = replace(answer, results=tuple(r for r in answer.results if r.model.id not in shown))
+        prefs_line = say(lang, "prefs_applied", prefs=prefs.describe()) if not prefs.is_empty() else None
+        reply = Reply(answer_blocks(answer, lang, prefs_line), lang)
+        if answer.results:
+            ids = [*shown, *(result.model.id for result in answer.results)]
+            key = self._remember(user_id, "answer", {"text": text, "ids": ids, "limit": limit})
+            row = [Button(say(lang, "more"), f"more:{key}"), Button(say(lang, "alternatives"), f"alt:{key}")]
+            if len(ids) >= 2:
+                row.append(Button(say(lang, "compare_top"), f"cmp:{key}"))
+            row.append(Button(say(lang, "details"), f"det:{key}:0"))
+            reply.buttons = [row]
+        return reply
+
+    # -- commands ----------------------------------------------------------------------------------------
+    def command(self, user_id: int, name: str, args: list[str], client_lang: str | None = None) -> Reply:
+        text = " ".join(args)
+        lang = self.language(user_id, text, client_lang)
+        handler = getattr(self, f"_cmd_{name}", None)
+        if handler is None:
+            return Reply([esc(say(lang, "help", lists=list_names()))], lang)
+        try:
+            reply: Reply = handler(user_id, args, lang)
+            return reply
+        except AmbiguousModel as error:
+            key = self._remember(user_id, "pick", list(error.candidates))
+            buttons = [
+                [Button(candidate[:60], f"pick:{key}:{index}")] for index, candidate in enumerate(error.candidates)
+            ]
+            return Reply([esc(say(lang, "ambiguous", name=error.name))], lang, buttons)
+        except UnknownModel as error:
+            blocks = [esc(say(lang, "unknown_model", name=error.name))]
+            return Reply(blocks, lang)
+        except (RecommenderError, PrefsError) as error:
+            return Reply([esc(str(error))], lang)
+
+    def _cmd_start(self, user_id: int, args: list[str], lang: str) -> Reply:
+        return Reply([say(lang, "start")], lang)
+
+    def _cmd_help(self, user_id: int, args: list[str], lang: str) -> Reply:
+        return Reply([esc(say(lang, "help", lists=list_names()))], lang)
+
+    def _cmd_ask(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not args:
+            return self._cmd_help(user_id, args, lang)
+        return self.request(user_id, " ".join(args), lang)
+
+    def _cmd_top(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not args or args[0].lower() not in TOP_LISTS:
+            names = list(TOP_LISTS)
+            rows = [[Button(name, f"top:{self._remember(user_id, 'top', name)}")] for name in names]
+            pairs = [
+                [*rows[index], *(rows[index + 1] if index + 1 < len(rows) else [])] for index in range(0, len(rows), 2)
+            ]
+            return Reply([esc(say(lang, "top_choose"))], lang, pairs)
+        name = args[0].lower()
+        return Reply(results_blocks(self.service.top(name, 10), lang, f"TOP: {name}"), lang)
+
+    def _cmd_model(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not args:
+            return Reply([esc(say(lang, "model_usage"))], lang)
+        return Reply(self.card(self.service.model_index(" ".join(args))), lang)
+
+    def _cmd_compare(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not 2 <= len(args) <= 5:
+            return Reply([esc(say(lang, "compare_usage"))], lang)
+        table = self.service.compare(args)
+        return Reply(compare_blocks(table), lang, compare=table)
+
+    def _cmd_alternatives(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not args:
+            return Reply([esc(say(lang, "model_usage"))], lang)
+        results = self.service.alternatives(" ".join(args))
+        return Reply(results_blocks(results, lang, " ".join(args)), lang)
+
+    def _cmd_derived(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not args:
+            return Reply([esc(say(lang, "model_usage"))], lang)
+        return Reply(derived_block(self.service.derived(" ".join(args))), lang)
+
+    def _cmd_fit(self, user_id: int, args: list[str], lang: str) -> Reply:
+        memory = [index for index, word in enumerate(args) if _MEMORY_RE.match(word) and index > 0]
+        if not args or not memory:
+            return Reply([esc(say(lang, "fit_usage"))], lang)
+        at = memory[0]
+        amount = float(_MEMORY_RE.match(args[at]).group(1).replace(",", "."))  # type: ignore[union-attr]
+        rest = [word.lower() for word in args[at + 1 :]]
+        kind = next((word for word in rest if word in ("ram", "vram", "unified")), "ram")
+        context = next((int(word) for word in rest if word.isdigit()), None)
+        if not 0 < amount <= 4096:
+            return Reply([esc(say(lang, "fit_usage"))], lang)
+        found = self.service.fit(" ".join(args[:at]), amount, kind, context)  # type: ignore[arg-type]
+        return Reply([fit_block(found.to_dict(), lang)], lang)
+
+    def _cmd_prefs(self, user_id: int, args: list[str], lang: str) -> Reply:
+        prefs = self.prefs.get(user_id)
+        if args:
+            prefs = updated(prefs, args)
+            self.prefs.put(user_id, prefs)
+            lang = prefs.lang or lang
+        shown = say(
+            lang,
+            "prefs_show",
+            memory=f"{prefs.memory_gb:g} GB {prefs.memory_kind or 'ram'}" if prefs.memory_gb else say(lang, "any"),
+            commercial=say(lang, "yes" if prefs.commercial else "no"),
+            formats=", ".join(prefs.formats) or say(lang, "any"),
+            language=prefs.lang or "auto",
+        )
+        saved = [esc(say(lang, "prefs_saved"))] if args else []
+        return Reply([*saved, esc(shown), f"<i>{esc(say(lang, 'prefs_usage'))}</i>"], lang)
+
+    def _cmd_status(self, user_id: int, args: list[str], lang: str, running: bool = False) -> Reply:
+        catalog = self.service.catalog
+        stats = catalog.stats()
+        last = catalog.last_sync()
+        when = (last or {}).get("finished_at") or "never"
+        text = say(
+            lang,
+            "status",
+            models=stats["models"],
+            gguf=stats["gguf_repos_with_sizes"],
+            last=when,
+            running=say(lang, "sync_running") if running else "",
+        )
+        return Reply([esc(text.strip())], lang)
+
+    # -- buttons -----------------------------------------------------------------------------------------
+    def button(self, user_id: int, data: str, client_lang: str | None = None) -> Reply | None:
+        """The reply to a button press; None (and a short notice by the caller) for forged or stale data."""
+        match = _KEY_RE.match(data or "")
+        if not match:
+            return None
+        action, key, number = match.group(1), match.group(2), match.group(3)
+        kind = {"more": "answer", "alt": "answer", "cmp": "answer", "det": "answer"}.get(action, action)
+        payload = self._recall(key, user_id, kind)
+        if payload is None:
+            return None
+        lang = self.language(user_id, payload.get("text", "") if isinstance(payload, dict) else "", client_lang)
+        try:
+            if action == "more":
+                more = payload["limit"] + 5
+                return self.request(user_id, payload["text"], client_lang, limit=more, shown=tuple(payload["ids"]))
+            if action == "alt":
+                return self._cmd_alternatives(user_id, [payload["ids"][0]], lang)
+            if action == "cmp":
+                return self._cmd_compare(user_id, payload["ids"][:3], lang)
+            if action == "det":
+                index = int(number or 0)
+                if index >= len(payload["ids"]):
+                    return None
+                return Reply(self.card(self.service.model_index(payload["ids"][index])), lang)
+            if action == "top":
+                return self._cmd_top(user_id, [payload], lang)
+            if action == "pick":
+                index = int(number or 0)
+                if index >= len(payload):
+                    return None
+                return Reply(self.card(self.service.model_index(payload[index])), lang)
+        except (RecommenderError, KeyError, IndexError, TypeError):
+            return None
+        return None
+
+    # -- model card --------------------------------------------------------------------------------------
+    def card(self, index: int) -> list[str]:
+        view = self.service.recommender.view
+        model = view.model(index)
+        size = f"{model.params / 1e9:.2f}B parameters" if model.params else "size unknown"
+        head = [
+            f"<b>{link(model.url, model.id)}</b>",
+            f"{esc(model.family or 'family unknown')} · {esc(size)} · {esc(model.kind or '')}",
+            f"context {model.context_length:,}" if model.context_length else "context unknown",
+            f"{esc(model.license or 'no licence stated')}: {esc(model.commercial)}",
+            f"formats: {esc(', '.join(model.formats) or '?')}",
+            f"⬇️ {model.downloads:,} · ❤️ {model.likes:,}"
+            + (f" · 3 days {model.trend * 100:+.0f}%" if model.trend is not None else ""),
+        ]
+        if model.base_model:
+            head.append(f"base: {esc(model.base_model)} ({esc(model.relation or 'finetune')})")
+        children = view.children.get(index, [])
+        if children:
+            counts: dict[str, int] = {}
+            for child in children:
+                relation = view.rows[child]["relation"] or "finetune"
+                counts[relation] = counts.get(relation, 0) + 1
+            head.append("derived: " + esc(", ".join(f"{count} {relation}" for relation, count in counts.items())))
+        blocks = ["\n".join(head)]
+        memory = []
+        for quant in COMMON_QUANTS:
+            found = estimate(model.shape, quant, 4096, model.files)
+            if found:
+                exact = "" if found.exact_weights else " (est.)"
+                memory.append(f"{quant}: {found.needed_bytes / GB:.1f} GB at 4k{exact}")
+        if memory:
+            blocks.append("💾 " + esc(" · ".join(memory)))
+        if model.files:
+            lines = [
+                f"<code>{esc(file.path)}</code> {file.quant} {(file.size or 0) / 1e9:.1f} GB"
+                for file in model.files[:15]
+            ]
+            blocks.append("\n".join(lines))
+        if model.scores:
+            lines = []
+            for source, value in model.scores.items():
+                origin = f" (from {esc(value['inherited_from'])})" if value.get("inherited_from") else ""
+                lines.append(f"{esc(source)}: {value['average']:.1f}{origin}")
+            blocks.append("\n".join(lines))
+        return blocks
+
+
+def empty_prefs() -> Prefs:
+    return Prefs()
