@@ -1,0 +1,389 @@
+"""The Telegram front: a python-telegram-bot Application that turns updates into Conversation calls and
+Replies into messages. Long polling by default, a webhook when configured.
+
+Blocking work (parsing, ranking, SQLite) runs in one worker thread, so answers never stall the event loop and
+the catalog connection is used by one thread at a time; a sync runs in its own thread with its own catalog
+connection (SQLite WAL: answers keep flowing meanwhile).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import time as day_time
+from typing import Any, TypeVar
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from index.errors import CatalogBusy, CatalogError
+from index.hub import Hub
+from index.store import Catalog
+from index.sync import Progress, SyncReport, run_sync
+from recommender.related import warm_lists
+
+from .conversation import MAX_REQUEST_CHARS, Conversation, Reply
+from .prefs import UserLimiter
+from .render import split_blocks
+from .settings import Settings
+from .texts import language_of, say
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "what I do"),
+    ("help", "every command"),
+    ("ask", "a request: /ask best commercial 16GB llama model"),
+    ("top", "ready lists: trending, commercial, fits-16gb, code..."),
+    ("model", "a model's card: /model Qwen/Qwen2.5-7B-Instruct"),
+    ("compare", "2-5 models side by side"),
+    ("alternatives", "similar models, better ones marked"),
+    ("derived", "fine-tunes, quants, merges of a model"),
+    ("fit", "will it run: /fit MODEL 16GB vram"),
+    ("prefs", "your memory, commercial only, formats, language"),
+    ("resync", "refresh the catalog now (admins)"),
+    ("status", "catalog and sync state"),
+)
+PROGRESS_EVERY = 2.0  # seconds between edits of the /resync message
+
+
+@dataclass
+class BotOptions:
+    token: str
+    base_url: str | None = None  # python-telegram-bot's meaning: the token is appended
+    admins: frozenset[int] = frozenset()
+    daily_sync: day_time | None = None
+    calls_per_minute: int = 10
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+
+
+@dataclass
+class SyncState:
+    running: bool = False
+    progress: Progress | None = None
+    expected: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class SommelierBot:
+    def __init__(self, settings: Settings, conversation: Conversation, options: BotOptions) -> None:
+        self.settings = settings
+        self.conversation = conversation
+        self.options = options
+        self.limiter = UserLimiter(calls=options.calls_per_minute, window=60.0)
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sommelier")
+        self.sync = SyncState()
+        self.username = ""
+
+    # -- wiring ------------------------------------------------------------------------------------------
+    def build(self) -> Application:
+        builder = ApplicationBuilder().token(self.options.token).rate_limiter(AIORateLimiter(max_retries=2))
+        if self.options.base_url:
+            builder = builder.base_url(self.options.base_url).base_file_url(
+                self.options.base_url.replace("/bot", "/file/bot", 1)
+            )
+        builder = builder.post_init(self._post_init).concurrent_updates(True)
+        application = builder.build()
+        only_new = filters.UpdateType.MESSAGE
+        for name in ("start", "help", "top", "model", "compare", "alternatives", "derived", "fit", "prefs", "status"):
+            application.add_handler(CommandHandler(name, self.on_command, filters=only_new))
+        application.add_handler(CommandHandler("ask", self.on_ask, filters=only_new))
+        application.add_handler(CommandHandler("resync", self.on_resync, filters=only_new))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(MessageHandler(only_new & filters.ChatType.PRIVATE & ~filters.TEXT, self.on_other))
+        application.add_error_handler(self.on_error)
+        if self.options.daily_sync is not None and application.job_queue is not None:
+            application.job_queue.run_daily(self.daily_sync, time=self.options.daily_sync, name="daily-sync")
+        return application
+
+    async def _post_init(self, application: Application) -> None:
+        self.username = application.bot.username or ""
+        commands = [BotCommand(name, text) for name, text in COMMANDS]
+        with contextlib.suppress(TelegramError):  # not essential: the bot answers without a menu
+            await application.bot.set_my_commands(commands)
+
+    async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.worker, lambda: call(*args, **kwargs))
+
+    # -- sending -----------------------------------------------------------------------------------------
+    async def _typing(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+
+    async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        messages = split_blocks(reply.blocks)
+        markup = None
+        if reply.buttons:
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(button.text, callback_data=button.data) for button in row]
+                    for row in reply.buttons
+                ]
+            )
+        for position, text in enumerate(messages):
+            last = position == len(messages) - 1
+            await self._send_text(context, chat.id, text, markup if last else None)
+        if reply.compare is not None:
+            await self._send_chart(context, chat.id, reply.compare)
+
+    async def _send_text(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: Any) -> Message:
+        try:
+            return await context.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as error:  # never lose an answer to a markup problem: send it as plain text
+            log.warning("HTML rejected (%s); sending plain text", error)
+            from .render import strip_tags
+
+            return await context.bot.send_message(chat_id, strip_tags(text)[:4096], reply_markup=markup)
+
+    async def _send_chart(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, table: dict[str, Any]) -> None:
+        try:
+            from .chart import compare_png
+
+            png = await self._run(compare_png, table)
+            if png:
+                await context.bot.send_photo(chat_id, png)
+        except (TelegramError, OSError, ValueError, ImportError) as error:
+            log.warning("comparison chart not sent: %s", error)
+
+    # -- handlers ----------------------------------------------------------------------------------------
+    def _limited(self, update: Update) -> float:
+        user = update.effective_user
+        return self.limiter.wait(user.id) if user is not None else 0.0
+
+    async def _refuse_if_limited(self, update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> bool:
+        wait = self._limited(update)
+        if wait:
+            await self.send(update, context, Reply([say(lang, "rate_limited", seconds=int(wait) + 1)], lang))
+        return bool(wait)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        text: str | None = message.text
+        if message.chat.type != ChatType.PRIVATE:
+            text = self._addressed(message)
+        if not text:
+            return  # group chatter not meant for the bot
+        await self._request(update, context, text)
+
+    def _addressed(self, message: Message) -> str | None:
+        """The request in a group message: a reply to the bot, or text mentioning @bot (mention removed)."""
+        text = message.text or ""
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.username == self.username:
+            return text
+        mention = f"@{self.username}".lower()
+        if self.username and mention in text.lower():
+            start = text.lower().index(mention)
+            return (text[:start] + text[start + len(mention) :]).strip()
+        return None
+
+    async def _request(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        user = update.effective_user
+        assert user is not None
+        lang = language_of(text, user.language_code)
+        if await self._refuse_if_limited(update, context, lang):
+            return
+        await self._typing(update, context)
+        reply = await self._run(self.conversation.request, user.id, text[:MAX_REQUEST_CHARS], user.language_code)
+        await self.send(update, context, reply)
+
+    async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        args = context.args or []
+        if not args:
+            await self.on_command(update, context, name="help")
+            return
+        await self._request(update, context, " ".join(args))
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE, name: str | None = None) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        name = name or message.text.split()[0][1:].split("@")[0].lower()
+        args = list(context.args or [])
+        lang = language_of(" ".join(args), user.language_code)
+        if name not in ("start", "help") and await self._refuse_if_limited(update, context, lang):
+            return
+        await self._typing(update, context)
+        if name == "status":
+            reply = await self._run(self.conversation._cmd_status, user.id, args, lang, self.sync.running)
+        else:
+            reply = await self._run(self.conversation.command, user.id, name, args, user.language_code)
+        await self.send(update, context, reply)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        lang = language_of("", user.language_code)
+        reply = await self._run(self.conversation.button, user.id, query.data or "", user.language_code)
+        with contextlib.suppress(TelegramError):
+            await query.answer(None if reply is not None else say(lang, "stale_button"))
+        if reply is not None and not await self._refuse_if_limited(update, context, reply.lang):
+            await self.send(update, context, reply)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        lang = language_of("", user.language_code if user else None)
+        await self.send(update, context, Reply([say(lang, "text_only")], lang))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update failed", exc_info=context.error)
+        if isinstance(context.error, RetryAfter):
+            return
+        if isinstance(update, Update) and update.effective_chat is not None:
+            user = update.effective_user
+            lang = language_of("", user.language_code if user else None)
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(update.effective_chat.id, say(lang, "error"))
+
+    # -- syncing -----------------------------------------------------------------------------------------
+    async def on_resync(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        lang = language_of("", user.language_code)
+        if user.id not in self.options.admins:
+            await self.send(update, context, Reply([say(lang, "admins_only")], lang))
+            return
+        if self.sync.running:
+            await self.send(update, context, Reply([say(lang, "sync_busy")], lang))
+            return
+        status = await self._send_text(context, message.chat_id, say(lang, "sync_started"), None)
+        await self.resync(lambda text: self._edit(status, text), lang)
+
+    async def _edit(self, message: Message, text: str) -> None:
+        with contextlib.suppress(BadRequest, RetryAfter):  # "message is not modified", flood: skip this edit
+            await message.edit_text(text, parse_mode=ParseMode.HTML)
+
+    async def daily_sync(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self.sync.running:
+            await self.resync(None, "en")
+
+    async def resync(self, report: Callable[[str], Awaitable[None]] | None, lang: str) -> SyncReport | None:
+        """One sync at a time, in its own thread; progress edited into `report` every few seconds."""
+        async with self.sync.lock:
+            self.sync.running = True
+            self.sync.progress = None
+            loop = asyncio.get_running_loop()
+            task = loop.run_in_executor(None, self._sync_blocking)
+            try:
+                while not task.done():
+                    await asyncio.wait({task}, timeout=PROGRESS_EVERY)
+                    if report is not None and self.sync.progress is not None and not task.done():
+                        await report(self._progress_text(lang))
+                result = task.result()
+            except (CatalogError, OSError) as error:
+                message = (
+                    say(lang, "sync_busy") if isinstance(error, CatalogBusy) else say(lang, "sync_failed", error=error)
+                )
+                if report is not None:
+                    await report(message)
+                log.error("sync failed: %s", error)
+                return None
+            finally:
+                self.sync.running = False
+            await self._run(self._after_sync)
+            if report is not None:
+                await report(
+                    say(
+                        lang,
+                        "sync_done",
+                        seconds=result.seconds,
+                        added=result.added,
+                        updated=result.updated,
+                        dropped=result.dropped,
+                        total=result.total,
+                    )
+                )
+            return result
+
+    def _sync_blocking(self) -> SyncReport:
+        with Catalog(self.settings.catalog_path) as catalog:
+            last = catalog.last_sync() or {}
+            self.sync.expected = int(last.get("listed") or 0)
+
+            def progress(state: Progress) -> None:
+                self.sync.progress = state
+
+            return run_sync(catalog, Hub(self.settings.hub), self.settings.sync, on_progress=progress)
+
+    def _after_sync(self) -> None:
+        warm_lists(self.conversation.service.recommender)
+
+    def _progress_text(self, lang: str) -> str:
+        state = self.sync.progress
+        assert state is not None
+        if state.phase == "trees" and state.trees_total:
+            share = state.trees_done / state.trees_total
+        elif self.sync.expected:
+            share = min(0.99, state.models / self.sync.expected)
+        else:
+            share = 0.0
+        filled = round(share * 20)
+        return say(
+            lang,
+            "sync_progress",
+            bar="▓" * filled + "░" * (20 - filled),
+            percent=round(share * 100),
+            pages=state.pages,
+            models=state.models,
+            trees=f"{state.trees_done}/{state.trees_total}" if state.trees_total else "0",
+        )
+
+    # -- running -----------------------------------------------------------------------------------------
+    def run(self) -> None:
+        application = self.build()
+        if self.options.webhook_url:
+            application.run_webhook(
+                listen=self.options.webhook_listen,
+                port=self.options.webhook_port,
+                webhook_url=self.options.webhook_url,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def elapsed(since: float) -> float:
+    return time.monotonic() - since
