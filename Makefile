@@ -21,9 +21,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# Syncs first when the catalog is empty, then runs the Telegram bot when TELEGRAM_BOT_TOKEN is set,
+# otherwise the terminal chat over the same conversation.
 run: install
-	$(BIN)/sommelier sync
-	$(BIN)/sommelier stats
+	$(BIN)/sommelier start
 
 test: install
 	$(BIN)/ruff check .

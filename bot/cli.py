@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("reindex", help="rebuild the semantic search index from scratch")
 
     parse = commands.add_parser("parse", help="show the filters a request turns into")
-    parse.add_argument("text", help="a request, e.g. \"best commercial 16GB llama model\"")
+    parse.add_argument("text", help='a request, e.g. "best commercial 16GB llama model"')
     parse.add_argument("--json", action="store_true", help="print the filters as one JSON object")
     parse.add_argument("--rules", action="store_true", help="the rules alone, without the GGUF model")
 
@@ -86,6 +86,9 @@ def main(argv: Sequence[str] | None = None, environ: dict[str, str] | None = Non
     except (CatalogError, RecommenderError) as error:
         print(f"sommelier: {error}", file=sys.stderr)
         return 1
+    except FrontError as error:
+        print(f"sommelier: {error}", file=sys.stderr)
+        return 2
 
 
 def open_catalog(settings: Settings) -> Catalog:

@@ -46,6 +46,8 @@ def add_commands(commands: Any) -> None:
         command.add_argument("--json", action="store_true", help="print JSON")
 
     commands.add_parser("chat", help="talk to the sommelier in the terminal (the bot's conversation, plain text)")
+    commands.add_parser("bot", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("start", help="sync if the catalog is empty, then the bot (with a token) or the chat")
 
     top = commands.add_parser("top", help="a ready TOP list")
     top.add_argument("list", choices=list(TOP_LISTS))
@@ -217,4 +219,13 @@ COMMANDS = {
     "derived": cmd_derived,
     "top": cmd_top,
     "chat": cmd_chat,
+    "bot": lambda args, settings: _run_bot("cmd_bot", args, settings),
+    "start": lambda args, settings: _run_bot("cmd_start", args, settings),
 }
+
+
+def _run_bot(name: str, args: argparse.Namespace, settings: Settings) -> int:
+    from . import run_bot
+
+    command: Any = getattr(run_bot, name)
+    return int(command(args, settings))

@@ -87,6 +87,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("recommend.unified_share", 0.70, "Share of Apple unified memory the GPU may use."),
     Setting("recommend.offload_ram_gb", 16.0, "System RAM assumed beside a GPU for partial offload (GB)."),
     Setting("recommend.semantic", True, "Rank by meaning too (loads the embedder and the search index)."),
+    Setting(
+        "bot.token",
+        "",
+        "Telegram bot token from @BotFather (empty: `make run` starts the terminal chat).",
+        "TELEGRAM_BOT_TOKEN",
+    ),
+    Setting(
+        "bot.api_base_url",
+        "",
+        "Bot API base URL, token appended (empty: Telegram's; e.g. http://host:8081/bot).",
+        "TELEGRAM_API_BASE_URL",
+    ),
+    Setting(
+        "bot.admins", [], "Telegram user ids allowed to /resync (comma-separated in the variable).", "SOMMELIER_ADMINS"
+    ),
+    Setting("bot.daily_sync", "04:00", "Daily catalog sync time, HH:MM UTC (empty: no daily sync)."),
+    Setting("bot.calls_per_minute", 10, "Requests one user may send per minute."),
+    Setting("bot.webhook_url", "", "Public HTTPS URL for webhook mode (empty: long polling)."),
+    Setting("bot.webhook_port", 8443, "Local port the webhook listens on."),
     Setting("rank.quality", 3.0, "Weight of leaderboard quality (own or the base model's score)."),
     Setting("rank.popularity", 1.0, "Weight of downloads (log scale)."),
     Setting("rank.likes", 0.3, "Weight of likes (log scale)."),
