@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint clean train-parser
+.PHONY: install run test bench lint clean train-parser docker-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ lint: install
 train-parser: install
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -c constraints.txt -e '.[dev,train]'
 	$(BIN)/python -m parser_training.train
+
+# Build the image and check it answers a request (parse: the bundled GGUF parser + rules, no network).
+# Needs a running Docker engine; without one it says so and stops without failing.
+docker-smoke:
+	@if ! docker info >/dev/null 2>&1; then \
+		echo "docker-smoke: no Docker engine reachable here; image not built (run it where Docker runs)"; \
+		exit 0; \
+	fi; \
+	docker build -t llm-sommelier:smoke . && \
+	docker run --rm llm-sommelier:smoke parse "best commercial 16GB llama model" --json | tee /tmp/sommelier-smoke.json && \
+	grep -q '"memory_gb": 16' /tmp/sommelier-smoke.json && \
+	docker run --rm llm-sommelier:smoke --help >/dev/null && echo "docker-smoke: ok"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

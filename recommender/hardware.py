@@ -6,11 +6,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 
 from recommender.errors import ParserConfigError
 
-DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "configs" / "hardware.toml"
+DEFAULT_TABLE = Path(str(files("configs").joinpath("hardware.toml")))
 
 # Vendor and series words that may precede a GPU model number: "NVIDIA GeForce RTX 3090", "Radeon RX 7900 XTX".
 _VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|instinct|intel|arc|rtx|gtx|rx|quadro|tesla|pro)\s*)*"

@@ -1,0 +1,40 @@
+# LLM Sommelier: the Telegram bot (or any `sommelier` command) in a container.
+#   docker build -t llm-sommelier .
+#   docker run -e TELEGRAM_BOT_TOKEN=... -e SOMMELIER_ADMINS=12345 -v sommelier-data:/data llm-sommelier
+# The first start syncs the catalog into the /data volume, then serves the bot.
+
+FROM python:3.11-slim AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends build-essential cmake \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# llama-cpp-python compiles here: portable x86-64 with AVX2 (no AMX/AVX-512 kernels, which crash on some VMs)
+ENV CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+-DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_BF16=OFF"
+COPY pyproject.toml constraints.txt README.md ./
+COPY index index
+COPY recommender recommender
+COPY bot bot
+COPY parser_training parser_training
+COPY configs configs
+# torch: the CPU build (PyPI's default wheel carries CUDA, several GB)
+RUN python -m venv /opt/sommelier \
+    && /opt/sommelier/bin/pip install --no-cache-dir --upgrade pip \
+    && /opt/sommelier/bin/pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+    && /opt/sommelier/bin/pip install --no-cache-dir -c constraints.txt .
+
+FROM python:3.11-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgomp1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 1000 sommelier \
+    && mkdir /data && chown sommelier /data
+COPY --from=build /opt/sommelier /opt/sommelier
+ENV PATH="/opt/sommelier/bin:$PATH" \
+    SOMMELIER_HOME=/data \
+    HF_HUB_OFFLINE=0 \
+    PYTHONUNBUFFERED=1
+USER sommelier
+VOLUME ["/data"]
+ENTRYPOINT ["sommelier"]
+CMD ["start"]
