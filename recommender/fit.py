@@ -155,9 +155,16 @@ def file_sizes(files: Iterable[QuantFile]) -> dict[str, tuple[str, int]]:
     return totals
 
 
-def estimate(shape: Shape, quant: str, context: int, files: Sequence[QuantFile] = ()) -> Estimate | None:
+def estimate(
+    shape: Shape,
+    quant: str,
+    context: int,
+    files: Sequence[QuantFile] = (),
+    totals: dict[str, tuple[str, int]] | None = None,
+) -> Estimate | None:
+    """Memory for `shape` at `quant` and `context`; `totals` (from `file_sizes(files)`) saves recomputing it."""
     quant = quant.upper()
-    known = file_sizes(files).get(quant)
+    known = (totals if totals is not None else file_sizes(files)).get(quant)
     if known:
         weights, exact, path = float(known[1]), True, known[0]
     else:
@@ -191,7 +198,7 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
     best level reachable with a lower quant (said so), else the smallest estimate with level "no"."""
     known = file_sizes(files)
     candidates = [quant for quant in QUALITY_ORDER if quant in known] if known else list(COMMON_QUANTS_ORDER)
-    estimates = [e for e in (estimate(shape, quant, budget.context, files) for quant in candidates) if e]
+    estimates = [e for e in (estimate(shape, quant, budget.context, (), known) for quant in candidates) if e]
     if not estimates:
         return Fit("no", None, budget, notes=("parameter count unknown: cannot estimate",))
     floor = QUALITY_ORDER.index(PREFERRED_FLOOR)

@@ -163,8 +163,12 @@ class ModelParser:
 
     def _next_token(self, grammar: Any) -> int | None:
         logits = np.ctypeslib.as_array(self._llama._ctx.get_logits(), shape=(self._n_vocab,))
+        best = int(np.argmax(logits))
         if grammar is None:
-            return int(np.argmax(logits))
+            return best
+        single = np.asarray([best], dtype=np.int64)
+        if len(self._allowed(grammar, single, logits[single])):
+            return best  # the usual case: the model's first choice is grammatical
         top = np.argpartition(-logits, _SHORTLIST)[:_SHORTLIST]
         for candidates in (top[np.argsort(-logits[top], kind="stable")], None):
             ids = candidates if candidates is not None else np.arange(self._n_vocab)
@@ -195,14 +199,15 @@ _GGML_LOG_ERROR = 3
 
 
 def _route_llama_logs(lib: Any) -> None:
-    """llama.cpp writes to stderr by itself, even when asked not to; send its errors to our log, drop the rest."""
+    """llama.cpp writes to stderr by itself, even when asked not to; send its errors to our debug log (a failed
+    load surfaces as an exception anyway; the rest are notices like "lora ... fallback to CPU"), drop the rest."""
     global _LOG_CALLBACK
     if _LOG_CALLBACK is not None:
         return
 
     def forward(level: int, text: bytes, _: Any) -> None:
         if level == _GGML_LOG_ERROR:
-            log.error("llama.cpp: %s", text.decode("utf-8", errors="replace").rstrip())
+            log.debug("llama.cpp: %s", text.decode("utf-8", errors="replace").rstrip())
 
     _LOG_CALLBACK = lib.llama_log_callback(forward)  # kept referenced: llama.cpp holds the pointer
     lib.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))

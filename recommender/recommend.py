@@ -23,6 +23,7 @@ from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogVi
 Search = Callable[[str, set[int] | None, int], list[tuple[int, float]]]
 
 PARAMS_TOLERANCE = (0.9, 1.15)  # "7b" admits 6.3-8.05B: names round (Llama-3-8B has 8.03B, Mistral-7B 7.24B)
+MAX_MEMBERS = 12  # copies of one model weighed for its download: the most downloaded ones
 RELAX_ORDER: tuple[str, ...] = (
     "languages",
     "tasks",
@@ -149,11 +150,9 @@ class Recommender:
         if filters.commercial and "commercial" not in skip:
             keep &= view.commercial <= COMMERCIAL_CODES["conditional"]
         if filters.families and "families" not in skip:
-            wanted = set(filters.families)
-            keep &= np.fromiter((family in wanted for family in view.family_of), bool, view.size)
+            keep &= view.any_of("family", filters.families)
         if filters.licenses and "licenses" not in skip:
-            wanted = set(filters.licenses)
-            keep &= np.fromiter((license in wanted for license in view.licenses), bool, view.size)
+            keep &= view.any_of("license", filters.licenses)
         if "params" not in skip:
             low, high = PARAMS_TOLERANCE
             if filters.params_min_b is not None:
@@ -166,8 +165,8 @@ class Recommender:
             bits = sum(TASK_BITS.get(task, 0) for task in filters.tasks)
             keep &= (view.task_bits & bits) == bits
         if filters.languages and "languages" not in skip:
-            wanted = set(filters.languages)
-            keep &= np.fromiter((wanted <= languages for languages in view.language_sets), bool, view.size)
+            for language in filters.languages:
+                keep &= view.speaks(language)
         if filters.uncensored and "uncensored" not in skip:
             keep &= view.uncensored
         if filters.formats and "formats" not in skip:
@@ -201,7 +200,13 @@ class Recommender:
         trend = np.clip(view.trend[indices], 0, 2) / 2
         age = now - view.created[indices]
         recency = np.where(np.isnan(age), 0.0, np.exp(-np.clip(age, 0, None) / 365))
-        related = np.fromiter((relevance.get(int(view.rows[i]["num"]), 0.0) for i in indices), float, len(indices))
+        related = np.zeros(len(indices))
+        if relevance:
+            spot = {int(index): position for position, index in enumerate(indices)}
+            for num, similarity in relevance.items():
+                position = spot.get(view.num_position.get(num, -1))
+                if position is not None:
+                    related[position] = similarity
         size = np.log10(np.nan_to_num(view.params[indices], nan=1e9) / 1e9 + 1)
         return (
             weights.size * size
@@ -252,7 +257,7 @@ class Recommender:
             return []
         relevance: dict[int, float] = {}
         if self.search and text.strip() and filters.sort in (None, "best"):
-            allowed = {int(view.rows[i]["num"]) for i in indices} if len(indices) < view.size else None
+            allowed = set(view.nums[indices].tolist()) if len(indices) < view.size else None
             relevance = {num: max(0.0, score) for num, score in self.search(text, allowed, 200)}
         ordered = self.order(indices, filters, relevance)
         score_of = dict(zip(indices.tolist(), self.scores(indices, relevance).tolist(), strict=True))
@@ -267,7 +272,7 @@ class Recommender:
             result = self._result(group, keep, filters, budget)
             if result is not None:
                 results.append(replace(result, score=score_of[int(index)]))
-                if len(results) >= limit * 3:
+                if len(results) >= limit * 2:
                     break
         if budget is not None:  # the user wants to run it: a ready file first, then what runs without offload
             results.sort(
@@ -294,6 +299,9 @@ class Recommender:
         the filters (the model itself or its GGUF copies)."""
         view = self.view
         members = [member for member in view.members(group) if keep[member]]
+        if len(members) > MAX_MEMBERS:  # the model itself and its most downloaded copies
+            rest = sorted(members[1:], key=lambda member: -view.downloads[member])
+            members = [members[0], *rest[: MAX_MEMBERS - 1]] if members[0] == group else rest[:MAX_MEMBERS]
         if not members:
             return None
         context = budget.context if budget else (filters.min_context or self.options.default_context)

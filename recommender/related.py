@@ -38,8 +38,9 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     words = [word for word in _SPLIT_RE.split(name.lower()) if word]
     if not words:
         return Resolved(None)
-    def hits(text: str) -> list[int]:
-        return [index for index, row in enumerate(view.rows) if all(word in _name(row["id"], text) for word in words)]
+    def hits(part: str) -> list[int]:
+        names = view.names if part == "id" else [name.rpartition("/")[2] for name in view.names]
+        return [index for index, name in enumerate(names) if all(word in name for word in words)]
 
     matches = hits("name") or hits("id")  # words in the repo name first ("mistral" is also an org)
     matches.sort(key=lambda index: -view.downloads[index])
@@ -49,10 +50,6 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     ):
         return Resolved(originals[0])
     return Resolved(None, tuple(view.rows[index]["id"] for index in originals[:limit]))
-
-
-def _name(model_id: str, part: str) -> str:
-    return (model_id.rpartition("/")[2] if part == "name" else model_id).lower()
 
 
 def alternatives(recommender: Recommender, index: int, filters: Filters | None = None, limit: int = 5) -> list[Result]:

@@ -118,6 +118,10 @@ class CatalogView:
         self.language_sets: list[frozenset[str]] = []
         self.children: dict[int, list[int]] = defaultdict(list)  # base position → derived positions
         self.lists: dict[tuple[str, int], Any] = {}  # TOP lists computed for this view (one catalog generation)
+        self.nums = np.asarray([row["num"] for row in rows], dtype=np.int64)
+        self.names = [row["id"].lower() for row in rows]
+        self._codes: dict[str, tuple[dict[str | None, int], np.ndarray]] = {}
+        self._speaks: dict[str, np.ndarray] = {}
         for index, row in enumerate(rows):
             self.params[index] = row["params"] if row["params"] else np.nan
             self.context[index] = row["context_length"] if row["context_length"] else np.nan
@@ -148,6 +152,25 @@ class CatalogView:
             if arena and arena.get("average") is not None:
                 self.elo[index] = float(arena["average"])
         self.load_seconds = time.perf_counter() - started
+
+    # -- column tests ----------------------------------------------------------------------------------------
+    def any_of(self, column: str, values: Iterable[str]) -> np.ndarray:
+        """Models whose `column` ("family" or "license") is one of `values` (codes built once per column)."""
+        if column not in self._codes:
+            source = self.family_of if column == "family" else self.licenses
+            codes: dict[str | None, int] = {}
+            array = np.fromiter((codes.setdefault(value, len(codes)) for value in source), np.int64, self.size)
+            self._codes[column] = (codes, array)
+        codes, array = self._codes[column]
+        wanted = [codes[value] for value in values if value in codes]
+        return np.isin(array, wanted) if wanted else np.zeros(self.size, dtype=bool)
+
+    def speaks(self, language: str) -> np.ndarray:
+        if language not in self._speaks:
+            self._speaks[language] = np.fromiter(
+                (language in languages for languages in self.language_sets), np.bool_, self.size
+            )
+        return self._speaks[language]
 
     # -- loading ------------------------------------------------------------------------------------------
     @classmethod
