@@ -1,4 +1,5 @@
-"""Shared fixtures: a loopback Hugging Face Hub over the curated catalog, and the real Hub data beside the checkout."""
+"""Shared fixtures: a loopback Hugging Face Hub over the curated catalog, a catalog synced from it, and the
+real Hub data beside the checkout."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from index.hub import Hub
+from index.scores import import_scores
+from index.store import Catalog
+from index.sync import run_sync
 from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees, shared_data_dir
+from tests.records import fast_hub_options, sync_options
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
@@ -24,3 +32,13 @@ def shared_data() -> Path:
     if path is None:
         pytest.skip("../shared/data not found: real Hub data tests need it beside the checkout")
     return path
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose catalog was synced (real Hub client) from the fixture Hub, with sample scores."""
+    folder = tmp_path_factory.mktemp("home")
+    with FakeHub(load_fixture_models(), load_fixture_trees()) as server, Catalog(folder / "catalog.db") as catalog:
+        run_sync(catalog, Hub(fast_hub_options(server.url)), sync_options(stale_days=100_000))
+        import_scores(catalog, FIXTURES / "leaderboard_v2_sample.csv")
+    return folder

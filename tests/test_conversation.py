@@ -18,12 +18,11 @@ from bot.render import split_blocks
 from index.store import Catalog
 from recommender.parse import ParserOptions, RequestParser
 from recommender.service import Sommelier
-from tests.test_recommend import home  # noqa: F401  (the module-scoped fixture catalog)
 from tests.test_render import assert_balanced
 
 
 @pytest.fixture(scope="module")
-def talk(home: Path) -> Iterator[Conversation]:  # noqa: F811
+def talk(home: Path) -> Iterator[Conversation]:
     with Catalog(home / "catalog.db") as catalog:
         prefs = PrefsStore(home / "bot.db")
         yield Conversation(Sommelier(catalog, RequestParser(ParserOptions(use_model=False))), prefs)

@@ -12,29 +12,15 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from index.hub import Hub
-from index.scores import import_scores
 from index.store import Catalog
-from index.sync import run_sync
 from recommender.filters import Filters
 from recommender.parse import ParserOptions, RequestParser
 from recommender.recommend import Recommender
 from recommender.related import TOP_LISTS
 from recommender.service import AmbiguousModel, Sommelier, UnknownModel
 from recommender.view import CatalogView
-from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
-from tests.records import fast_hub_options, sync_options
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("home")
-    with FakeHub(load_fixture_models(), load_fixture_trees()) as hub, Catalog(folder / "catalog.db") as catalog:
-        run_sync(catalog, Hub(fast_hub_options(hub.url)), sync_options(stale_days=100_000))
-        import_scores(catalog, FIXTURES / "leaderboard_v2_sample.csv")
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,256 @@
+"""The Telegram bot end to end: the real python-telegram-bot stack (Application, long polling, AIORateLimiter)
+against a loopback Bot API server, a real catalog synced from the loopback Hub, and /resync syncing from it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import telegram_app
+from bot.conversation import Conversation
+from bot.prefs import PrefsStore
+from bot.run_bot import RedactToken, bot_options, protect_logs
+from bot.settings import load_settings
+from bot.telegram_app import SommelierBot
+from index.store import Catalog
+from recommender.parse import ParserOptions, RequestParser
+from recommender.service import Sommelier
+from tests.botserver import TOKEN, Call, FakeTelegram, html_errors
+from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
+
+ADMIN = 42
+GROUP = -1001
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def catalog_hub() -> Iterator[FakeHub]:
+    with FakeHub(load_fixture_models(), load_fixture_trees()) as server:
+        yield server
+
+
+def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, **bot: Any) -> SommelierBot:
+    config = tmp_path / "bot.toml"
+    extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in bot.items())
+    config.write_text(
+        "[parser]\nuse_model = false\n[recommend]\nsemantic = false\n[index]\nenabled = false\n"
+        "[scores]\ndatasets = []\n[hub]\nbackoff_base = 0.01\npage_size = 50\n"
+        f'[bot]\ndaily_sync = ""\n{extra}'
+    )
+    environ = {
+        "SOMMELIER_HOME": str(home),
+        "HF_ENDPOINT": hub.url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": telegram.base_url,
+        "SOMMELIER_ADMINS": str(ADMIN),
+    }
+    settings = load_settings(config, environ)
+    catalog = Catalog(settings.catalog_path, check_same_thread=False)
+    service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), settings.recommend)
+    conversation = Conversation(service, PrefsStore(tmp_path / "bot.db"))
+    return SommelierBot(settings, conversation, bot_options(settings))  # type: ignore[arg-type]
+
+
+def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]]) -> None:
+    """Start the application with long polling, play the scenario, stop cleanly."""
+
+    async def main() -> None:
+        application = bot.build()
+        await application.initialize()
+        await bot._post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            await asyncio.wait_for(scenario(), timeout=60)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+
+    asyncio.run(main())
+
+
+async def wait(telegram: FakeTelegram, predicate: Callable[[Call], bool], count: int = 1) -> list[Call]:
+    return await asyncio.to_thread(telegram.wait_for, predicate, 30.0, count)
+
+
+def texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
+    return [str(call.params.get("text", "")) for call in telegram.sent("sendMessage", chat_id)]
+
+
+def assert_all_html_valid(telegram: FakeTelegram) -> None:
+    for call in telegram.sent():
+        if call.method in ("sendMessage", "editMessageText") and call.params.get("parse_mode") == "HTML":
+            assert not html_errors(call.params["text"]), call.params["text"][:300]
+            assert len(call.params["text"]) <= 4096
+
+
+def test_private_request_buttons_and_forged_data(
+    home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path
+) -> None:
+    bot = make_bot(home, telegram, catalog_hub, tmp_path)
+
+    async def scenario() -> None:
+        telegram.user_message("best commercial 16GB llama model", user_id=100)
+        answer = (await wait(telegram, lambda c: c.method == "sendMessage" and "reply_markup" in c.params))[0]
+        assert ".gguf" in answer.params["text"] and "huggingface.co" in answer.params["text"]
+        buttons = [b for row in json.loads(answer.params["reply_markup"])["inline_keyboard"] for b in row]
+        assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+        assert telegram.sent("sendChatAction")  # typing while working
+        details = next(b["callback_data"] for b in buttons if b["callback_data"].startswith("det:"))
+        before = len(telegram.sent("sendMessage"))
+        telegram.callback_query(details, user_id=100)
+        await wait(telegram, lambda c: c.method == "sendMessage", count=before + 1)
+        for forged in ("more:deadbeef", "det:0000", "'; DROP TABLE prefs; --", details.replace("det", "alt") + "x"):
+            telegram.callback_query(forged, user_id=100)
+        telegram.callback_query(details, user_id=999)  # someone else's button
+        answers = await wait(telegram, lambda c: c.method == "answerCallbackQuery" and "text" in c.params, count=5)
+        assert all("expired" in call.params["text"] for call in answers)
+        await asyncio.sleep(0.5)
+        assert len(telegram.sent("sendMessage")) == before + 1  # forged buttons produced nothing else
+
+    run(bot, scenario)
+    assert_all_html_valid(telegram)
+    assert any(call.method == "setMyCommands" for call in telegram.calls)
+
+
+def test_group_commands_mentions_and_other_bots(
+    home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path
+) -> None:
+    bot = make_bot(home, telegram, catalog_hub, tmp_path)
+
+    async def scenario() -> None:
+        telegram.user_message("hello everyone, what's for lunch?", user_id=101, chat_id=GROUP, chat_type="supergroup")
+        telegram.user_message("/compare@other_bot qwen/qwen2.5-7b-instruct microsoft/phi-4", user_id=101,
+                              chat_id=GROUP, chat_type="supergroup")  # fmt: skip
+        telegram.user_message("/compare@sommelier_test_bot Qwen/Qwen2.5-7B-Instruct meta-llama/Llama-3.1-8B-Instruct",
+                              user_id=101, chat_id=GROUP, chat_type="supergroup")  # fmt: skip
+        table = (await wait(telegram, lambda c: c.method == "sendMessage" and "<pre>" in str(c.params.get("text"))))[0]
+        assert "memory_q4_k_m_gb" in table.params["text"]
+        await wait(telegram, lambda c: c.method == "sendPhoto")
+        telegram.user_message("@sommelier_test_bot coding model for a 3060 12GB", user_id=102, chat_id=GROUP,
+                              chat_type="supergroup")  # fmt: skip
+        telegram.user_message("/ask какую модель запустить на 16 гб", user_id=103, chat_id=GROUP, chat_type="group")
+        await wait(telegram, lambda c: c.method == "sendMessage" and "Скачать" in str(c.params.get("text")))
+        await wait(telegram, lambda c: c.method == "sendMessage" and "3060" not in str(c.params.get("text"))
+                   and "VRAM" in str(c.params.get("text")))  # fmt: skip
+        telegram.user_message("/compare mistral qwen", user_id=104, chat_id=GROUP, chat_type="group")
+        picks = await wait(
+            telegram, lambda c: c.method == "sendMessage" and "pick:" in str(c.params.get("reply_markup"))
+        )
+        assert picks
+
+    run(bot, scenario)
+    assert_all_html_valid(telegram)
+    group_texts = " ".join(texts(telegram, GROUP))
+    assert "lunch" not in group_texts and group_texts.count("<pre>") == 1  # /compare@other_bot ignored
+
+
+def test_resync_admin_progress_and_refusals(
+    home: Path,
+    telegram: FakeTelegram,
+    catalog_hub: FakeHub,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(telegram_app, "PROGRESS_EVERY", 0.05)
+    catalog_hub.faults.delay(0.3, path="/api/models", times=4)
+    bot = make_bot(home, telegram, catalog_hub, tmp_path)
+
+    async def scenario() -> None:
+        telegram.user_message("/resync", user_id=7)
+        await wait(telegram, lambda c: c.method == "sendMessage" and "admins" in str(c.params.get("text")))
+        telegram.user_message("/resync", user_id=ADMIN)
+        await wait(telegram, lambda c: c.method == "sendMessage" and "Sync started" in str(c.params.get("text")))
+        telegram.user_message("/resync", user_id=ADMIN)
+        await wait(telegram, lambda c: c.method == "sendMessage" and "already running" in str(c.params.get("text")))
+        telegram.user_message("best 16GB llama model", user_id=8)  # answers keep flowing during a sync
+        await wait(telegram, lambda c: c.method == "sendMessage" and ".gguf" in str(c.params.get("text")))
+        await wait(telegram, lambda c: c.method == "editMessageText" and "Sync finished" in str(c.params.get("text")))
+
+    run(bot, scenario)
+    edits = [str(call.params["text"]) for call in telegram.sent("editMessageText")]
+    assert any("pages" in text and "░" in text for text in edits), edits
+    assert "Sync finished" in edits[-1] and "models in the catalog" in edits[-1]
+    assert_all_html_valid(telegram)
+
+
+def test_faults_never_lose_the_answer(home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path) -> None:
+    telegram.fail_next("setMyCommands", status=500)
+    bot = make_bot(home, telegram, catalog_hub, tmp_path)
+
+    async def scenario() -> None:
+        telegram.fail_next("sendChatAction", status=500)
+        telegram.fail_next("sendMessage", status=429, retry_after=1)
+        telegram.user_message("coding model for a 3060 12GB", user_id=300)
+        await wait(telegram, lambda c: c.method == "sendMessage" and ".gguf" in str(c.params.get("text")))
+        telegram.photo_message(user_id=301)
+        await wait(telegram, lambda c: c.method == "sendMessage" and "text messages only" in str(c.params.get("text")))
+        telegram.user_message("best 16GB llama model", user_id=302, edited=True)  # edits are not new requests
+        telegram.user_message("/nosuchcommand", user_id=303)
+        telegram.user_message("<b>" * 50 + "&" * 100 + "\u202e" * 10 + "x" * 4000, user_id=304)
+        await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "304")
+        await asyncio.sleep(0.5)
+
+    run(bot, scenario)
+    assert not texts(telegram, 302) and not texts(telegram, 303)
+    assert_all_html_valid(telegram)
+
+
+def test_per_user_rate_limit(home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path) -> None:
+    bot = make_bot(home, telegram, catalog_hub, tmp_path, calls_per_minute=2)
+
+    async def scenario() -> None:
+        for _ in range(3):
+            telegram.user_message("best 16GB llama model", user_id=400)
+        await wait(telegram, lambda c: c.method == "sendMessage" and "please wait" in str(c.params.get("text")))
+        telegram.user_message("best 16GB llama model", user_id=401)  # another user is not limited
+        await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "401")
+
+    run(bot, scenario)
+
+
+def test_the_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        handler = logging.StreamHandler()
+        logging.getLogger().addHandler(handler)
+        try:
+            protect_logs(TOKEN)
+            for existing in logging.getLogger().handlers:
+                existing.addFilter(RedactToken(TOKEN))
+            logging.getLogger("telegram.test").warning("POST https://api.telegram.org/bot%s/getMe failed", TOKEN)
+        finally:
+            logging.getLogger().removeHandler(handler)
+    assert TOKEN not in caplog.text and "<token>" in caplog.text
+
+
+def test_start_syncs_an_empty_catalog_then_chats_without_a_token(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from bot.cli import main
+
+    config = tmp_path / "start.toml"
+    config.write_text(
+        "[parser]\nuse_model = false\n[recommend]\nsemantic = false\n[index]\nenabled = false\n"
+        "[scores]\ndatasets = []\n[sync]\nstale_days = 100000\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("best commercial 16GB llama model\n/top code\n"))
+    environ = {"SOMMELIER_HOME": str(tmp_path / "data"), "HF_ENDPOINT": hub.url}
+    assert main(["--config", str(config), "start"], environ) == 0
+    out = capsys.readouterr().out
+    assert "syncing it from the Hub first" in out and "terminal chat" in out
+    assert ".gguf" in out and "[More]" in out and "<b>" not in out
