@@ -29,6 +29,7 @@ from .render import (
     fit_block,
     link,
     list_names,
+    result_block,
     results_blocks,
 )
 from .texts import language_of, say
@@ -112,6 +113,10 @@ class Conversation:
             answer = replace(answer, results=tuple(r for r in answer.results if r.model.id not in shown))
         prefs_line = say(lang, "prefs_applied", prefs=prefs.describe()) if not prefs.is_empty() else None
         reply = Reply(answer_blocks(answer, lang, prefs_line), lang)
+        better = self.service.better_alternative(answer) if not shown else None
+        if better is not None:
+            block = result_block(0, better, lang).replace("<b>0. ", f"<b>{esc(say(lang, 'better_alternative'))}: ", 1)
+            reply.blocks.insert(len(reply.blocks) - (1 if prefs_line else 0), block)
         if answer.results:
             ids = [*shown, *(result.model.id for result in answer.results)]
             key = self._remember(user_id, "answer", {"text": text, "ids": ids, "limit": limit})

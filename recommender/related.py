@@ -61,15 +61,11 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
     params = view.params[group] if not np.isnan(view.params[group]) else view.params[index]
     row = view.rows[group]
     keep = recommender.mask(filters)
-    same_kind = np.fromiter(
-        (
-            (row["family"] is not None and family == row["family"])
-            or (row["architecture"] is not None and other["architecture"] == row["architecture"])
-            for family, other in zip(view.family_of, view.rows, strict=True)
-        ),
-        bool,
-        view.size,
-    )
+    same_kind = np.zeros(view.size, dtype=bool)
+    if row["family"] is not None:
+        same_kind |= view.any_of("family", [row["family"]])
+    if row["architecture"] is not None:
+        same_kind |= view.any_of("architecture", [row["architecture"]])
     keep &= same_kind
     if not np.isnan(params):
         keep &= (view.params >= params * (1 - ALTERNATIVE_SPAN)) & (view.params <= params * (1 + ALTERNATIVE_SPAN))

@@ -94,6 +94,21 @@ class Sommelier:
                 return Answer(filters, (), tuple(results)), parsed.parser
         return recommender.ask(filters, text, limit), parsed.parser
 
+    def better_alternative(self, answer: Answer) -> Result | None:
+        """A model like the first answer that scores better on the leaderboard and passes the same filters."""
+        if not answer.results:
+            return None
+        recommender = self.recommender
+        index = recommender.view.find(answer.results[0].model.id)
+        if index is None:
+            return None
+        filters = replace(answer.filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
+        shown = {result.model.id for result in answer.results}
+        for result in alternatives(recommender, index, filters, 6):
+            if result.why and result.why[0] == "better" and result.model.id not in shown:
+                return result
+        return None
+
     def model_index(self, name: str) -> int:
         found: Resolved = resolve(self.recommender, name)
         if found.index is None:

@@ -155,9 +155,10 @@ class CatalogView:
 
     # -- column tests ----------------------------------------------------------------------------------------
     def any_of(self, column: str, values: Iterable[str]) -> np.ndarray:
-        """Models whose `column` ("family" or "license") is one of `values` (codes built once per column)."""
+        """Models whose `column` ("family", "license" or "architecture") is one of `values` (codes built once)."""
         if column not in self._codes:
-            source = self.family_of if column == "family" else self.licenses
+            sources = {"family": self.family_of, "license": self.licenses}
+            source = sources.get(column) or [row[column] for row in self.rows]
             codes: dict[str | None, int] = {}
             array = np.fromiter((codes.setdefault(value, len(codes)) for value in source), np.int64, self.size)
             self._codes[column] = (codes, array)

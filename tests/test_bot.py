@@ -254,3 +254,24 @@ def test_start_syncs_an_empty_catalog_then_chats_without_a_token(
     out = capsys.readouterr().out
     assert "syncing it from the Hub first" in out and "terminal chat" in out
     assert ".gguf" in out and "[More]" in out and "<b>" not in out
+
+
+def test_prefs_survive_a_restart_and_russian_gets_russian(
+    home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path
+) -> None:
+    first = make_bot(home, telegram, catalog_hub, tmp_path)
+
+    async def set_prefs() -> None:
+        telegram.user_message("/prefs memory 8 vram", user_id=500)
+        await wait(telegram, lambda c: c.method == "sendMessage" and "Saved" in str(c.params.get("text")))
+
+    run(first, set_prefs)
+    second = make_bot(home, telegram, catalog_hub, tmp_path)  # a new process would read the same bot.db
+
+    async def ask() -> None:
+        telegram.user_message("какую модель взять для кода", user_id=500, language_code="ru")
+        await wait(telegram, lambda c: c.method == "sendMessage" and "Скачать" in str(c.params.get("text")))
+
+    run(second, ask)
+    answer = next(text for text in texts(telegram, 500) if "Скачать" in text)
+    assert "8 GB vram" in answer and "≤ 8 GB VRAM" in answer

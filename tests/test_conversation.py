@@ -54,6 +54,13 @@ def test_request_answers_with_downloads_and_buttons(talk: Conversation) -> None:
     assert more is not None and not set(reply.blocks[1:]) & set(more.blocks)
 
 
+def test_a_better_scored_alternative_is_offered(talk: Conversation) -> None:
+    reply = talk.request(9, "mistral 7b instruct for 8GB vram")
+    better = [block for block in reply.blocks if "Better-scored alternative" in block]
+    assert len(better) == 1 and "Hermes" in better[0]
+    _html_ok(reply.blocks)
+
+
 def test_russian_request_gets_a_russian_reply(talk: Conversation) -> None:
     reply = talk.request(2, "какую модель запустить на 16 гб")
     assert reply.lang == "ru" and any("Скачать" in block for block in reply.blocks)
