@@ -28,7 +28,9 @@ def handle(conversation: Conversation, line: str) -> Reply:
     return conversation.request(CHAT_USER, line)
 
 
-def run(conversation: Conversation, lines: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+def run(conversation: Conversation, lines: TextIO | None = None, out: TextIO | None = None) -> int:
+    lines = lines if lines is not None else sys.stdin
+    out = out if out is not None else sys.stdout
     interactive = lines.isatty()
     if interactive:
         print(plain(conversation.command(CHAT_USER, "start", [])), file=out)
