@@ -1,9 +1,12 @@
 # LLM Sommelier: the Telegram bot (or any `sommelier` command) in a container.
 #   docker build -t llm-sommelier .
 #   docker run -e TELEGRAM_BOT_TOKEN=... -e SOMMELIER_ADMINS=12345 -v sommelier-data:/data llm-sommelier
-# The first start syncs the catalog into the /data volume, then serves the bot.
+# `sommelier start` syncs the catalog into the /data volume when it is empty, then runs `sommelier bot`.
 
-FROM python:3.11-slim AS build
+# Another Debian-based image with python3 (and venv) can be given: --build-arg BASE_IMAGE=...
+ARG BASE_IMAGE=python:3.11-slim
+
+FROM ${BASE_IMAGE} AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential cmake \
     && rm -rf /var/lib/apt/lists/*
@@ -18,12 +21,12 @@ COPY bot bot
 COPY parser_training parser_training
 COPY configs configs
 # torch: the CPU build (PyPI's default wheel carries CUDA, several GB)
-RUN python -m venv /opt/sommelier \
+RUN python3 -m venv /opt/sommelier \
     && /opt/sommelier/bin/pip install --no-cache-dir --upgrade pip \
     && /opt/sommelier/bin/pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
     && /opt/sommelier/bin/pip install --no-cache-dir -c constraints.txt .
 
-FROM python:3.11-slim
+FROM ${BASE_IMAGE}
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libgomp1 \
     && rm -rf /var/lib/apt/lists/* \
@@ -36,5 +39,6 @@ ENV PATH="/opt/sommelier/bin:$PATH" \
     PYTHONUNBUFFERED=1
 USER sommelier
 VOLUME ["/data"]
+HEALTHCHECK --interval=60s --timeout=30s --start-period=120s CMD sommelier stats --json >/dev/null || exit 1
 ENTRYPOINT ["sommelier"]
 CMD ["start"]
