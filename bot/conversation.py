@@ -20,7 +20,7 @@ from recommender.fit import COMMON_QUANTS, GB, estimate
 from recommender.related import TOP_LISTS
 from recommender.service import AmbiguousModel, Sommelier, UnknownModel
 
-from .prefs import Prefs, PrefsError, PrefsStore, updated
+from .prefs import PrefsError, PrefsStore, updated
 from .render import (
     answer_blocks,
     compare_blocks,
@@ -149,6 +149,9 @@ class Conversation:
         except (RecommenderError, PrefsError) as error:
             return Reply([esc(str(error))], lang)
 
+    def _cmd_status(self, user_id: int, args: list[str], lang: str) -> Reply:
+        return self.status(lang)
+
     def _cmd_start(self, user_id: int, args: list[str], lang: str) -> Reply:
         return Reply([say(lang, "start")], lang)
 
@@ -224,7 +227,8 @@ class Conversation:
         saved = [esc(say(lang, "prefs_saved"))] if args else []
         return Reply([*saved, esc(shown), f"<i>{esc(say(lang, 'prefs_usage'))}</i>"], lang)
 
-    def _cmd_status(self, user_id: int, args: list[str], lang: str, running: bool = False) -> Reply:
+    def status(self, lang: str, running: bool = False) -> Reply:
+        """Catalog size, last sync, and whether one runs now."""
         catalog = self.service.catalog
         stats = catalog.stats()
         last = catalog.last_sync()
@@ -320,7 +324,3 @@ class Conversation:
                 lines.append(f"{esc(source)}: {value['average']:.1f}{origin}")
             blocks.append("\n".join(lines))
         return blocks
-
-
-def empty_prefs() -> Prefs:
-    return Prefs()

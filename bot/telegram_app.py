@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -246,7 +245,7 @@ class SommelierBot:
             return
         await self._typing(update, context)
         if name == "status":
-            reply = await self._run(self.conversation._cmd_status, user.id, args, lang, self.sync.running)
+            reply = await self._run(self.conversation.status, lang, self.sync.running)
         else:
             reply = await self._run(self.conversation.command, user.id, name, args, user.language_code)
         await self.send(update, context, reply)
@@ -383,7 +382,3 @@ class SommelierBot:
             )
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-
-
-def elapsed(since: float) -> float:
-    return time.monotonic() - since

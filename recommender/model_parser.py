@@ -185,8 +185,10 @@ class ModelParser:
         view["id"], view["logit"], view["p"] = ids, logits, 0.0
         array = lib.llama_token_data_array(data=data, size=len(ids), selected=-1, sorted=False)
         lib.llama_sampler_apply(grammar, ctypes.byref(array))
-        return ids[np.isfinite(view["logit"][: array.size])] if array.size == len(ids) else np.asarray(
-            [data[i].id for i in range(array.size) if math.isfinite(data[i].logit)], dtype=np.int64
+        return (
+            ids[np.isfinite(view["logit"][: array.size])]
+            if array.size == len(ids)
+            else np.asarray([data[i].id for i in range(array.size) if math.isfinite(data[i].logit)], dtype=np.int64)
         )
 
     def extract(self, text: str) -> Filters:

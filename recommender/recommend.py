@@ -7,7 +7,6 @@ it was found with (`Answer.filters` minus what `Answer.relaxed` names).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -237,19 +236,19 @@ class Recommender:
         started = time.perf_counter()
         limit = limit or self.options.limit
         relaxed: list[str] = []
-        results = self._answer(filters, text, limit, frozenset())
+        results = self.answer_for(filters, text, limit, frozenset())
         if not results:
             for constraint in RELAX_ORDER:
                 if not _states(filters, constraint):
                     continue
                 candidate = frozenset((*relaxed, constraint))
-                results = self._answer(filters, text, limit, candidate)
+                results = self.answer_for(filters, text, limit, candidate)
                 relaxed.append(constraint)
                 if results:
                     break
         return Answer(filters, tuple(relaxed), tuple(results), time.perf_counter() - started)
 
-    def _answer(self, filters: Filters, text: str, limit: int, skip: frozenset[str]) -> list[Result]:
+    def answer_for(self, filters: Filters, text: str, limit: int, skip: frozenset[str]) -> list[Result]:
         view = self.view
         keep = self.mask(filters, skip)
         indices = np.flatnonzero(keep)
@@ -261,7 +260,7 @@ class Recommender:
             relevance = {num: max(0.0, score) for num, score in self.search(text, allowed, 200)}
         ordered = self.order(indices, filters, relevance)
         score_of = dict(zip(indices.tolist(), self.scores(indices, relevance).tolist(), strict=True))
-        budget = self._budget(filters, skip)
+        budget = self.budget_for(filters, skip)
         results: list[Result] = []
         seen: set[int] = set()
         for index in ordered:
@@ -269,7 +268,7 @@ class Recommender:
             if group in seen:
                 continue
             seen.add(group)
-            result = self._result(group, keep, filters, budget)
+            result = self.entry(group, keep, filters, budget)
             if result is not None:
                 results.append(replace(result, score=score_of[int(index)]))
                 if len(results) >= limit * 2:
@@ -283,7 +282,7 @@ class Recommender:
             )
         return results[:limit]
 
-    def _budget(self, filters: Filters, skip: frozenset[str]) -> Budget | None:
+    def budget_for(self, filters: Filters, skip: frozenset[str]) -> Budget | None:
         if not filters.memory_gb or "memory" in skip:
             return None
         return Budget(
@@ -294,7 +293,7 @@ class Recommender:
             offload_ram_gb=self.options.offload_ram_gb,
         )
 
-    def _result(self, group: int, keep: np.ndarray, filters: Filters, budget: Budget | None) -> Result | None:
+    def entry(self, group: int, keep: np.ndarray, filters: Filters, budget: Budget | None) -> Result | None:
         """The entry of one underlying model: its best download for this budget among the members that pass
         the filters (the model itself or its GGUF copies)."""
         view = self.view
@@ -425,7 +424,3 @@ def default_filters(filters: Filters, prefs: Filters | None) -> Filters:
         if getattr(filters, key) in (None, []) and getattr(prefs, key) not in (None, [])
     }
     return replace(filters, **changes) if changes else filters
-
-
-def relevance_from(similarities: Sequence[tuple[int, float]]) -> dict[int, float]:
-    return {num: max(0.0, min(1.0, score)) for num, score in similarities if not math.isnan(score)}

@@ -14,7 +14,6 @@ import numpy as np
 from recommender.filters import Filters
 from recommender.fit import COMMON_QUANTS, GB, estimate
 from recommender.recommend import Recommender, Result
-from recommender.view import Model
 
 ALTERNATIVE_SPAN = 0.35  # parameters within ±35%
 _SPLIT_RE = re.compile(r"[\s_\-/.:]+")
@@ -38,6 +37,7 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     words = [word for word in _SPLIT_RE.split(name.lower()) if word]
     if not words:
         return Resolved(None)
+
     def hits(part: str) -> list[int]:
         names = view.names if part == "id" else [name.rpartition("/")[2] for name in view.names]
         return [index for index, name in enumerate(names) if all(word in name for word in words)]
@@ -87,7 +87,7 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
         return bool(recommender.scores(np.asarray([other]), {})[0] > own_score)
 
     ordered = recommender.order(candidates, Filters(sort="best"), {}) if len(candidates) else candidates
-    budget = recommender._budget(filters, frozenset())
+    budget = recommender.budget_for(filters, frozenset())
     results: list[Result] = []
     seen: set[int] = set()
     mask = np.zeros(view.size, dtype=bool)
@@ -98,7 +98,7 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
             continue
         seen.add(member_group)
         mask[member_group] = True
-        result = recommender._result(member_group, mask, filters, budget)
+        result = recommender.entry(member_group, mask, filters, budget)
         if result is None:
             continue
         if better(member_group):
@@ -162,9 +162,7 @@ def derived(recommender: Recommender, index: int, limit: int = 10) -> dict[str, 
         relation = view.rows[child]["relation"] or "finetune"
         if len(top.setdefault(relation, [])) < limit:
             model = view.model(child)
-            top[relation].append(
-                {"id": model.id, "downloads": model.downloads, "likes": model.likes, "url": model.url}
-            )
+            top[relation].append({"id": model.id, "downloads": model.downloads, "likes": model.likes, "url": model.url})
     return {"base": view.rows[index]["id"], "counts": dict(counts), "top": top}
 
 
@@ -193,7 +191,7 @@ def top(recommender: Recommender, name: str, limit: int = 10) -> list[Result]:
     key = (name, limit)
     cached = recommender.view.lists.get(key)
     if cached is None:
-        cached = recommender.view.lists[key] = recommender._answer(TOP_LISTS[name], "", limit, frozenset())
+        cached = recommender.view.lists[key] = recommender.answer_for(TOP_LISTS[name], "", limit, frozenset())
     return list(cached)
 
 
@@ -203,7 +201,3 @@ def warm_lists(recommender: Recommender, limit: int = 10) -> float:
     for name in TOP_LISTS:
         top(recommender, name, limit)
     return time.perf_counter() - started
-
-
-def describe(model: Model) -> dict[str, Any]:
-    return {"id": model.id, "family": model.family, "params_b": round(model.params / 1e9, 2) if model.params else None}

@@ -236,8 +236,10 @@ _LICENSES: tuple[tuple[str, str], ...] = (
     (r"bigscience[\s-]*openrail[\s-]*m", "bigscience-openrail-m"),
     (r"bigcode[\s-]*openrail[\s-]*m", "bigcode-openrail-m"),
     (r"openrail(?:\+\+)?", "openrail"),
-    *((_named_license(rf"llama\s*-?\s*{version}"), f"llama{version.replace(chr(92), '')}")
-      for version in (r"3\.3", r"3\.2", r"3\.1", "3", "2", "4")),
+    *(
+        (_named_license(rf"llama\s*-?\s*{version}"), f"llama{version.replace(chr(92), '')}")
+        for version in (r"3\.3", r"3\.2", r"3\.1", "3", "2", "4")
+    ),
     (_named_license("gemma"), "gemma"),
     (_named_license("qwen"), "qwen"),
 )
@@ -403,7 +405,7 @@ def _family_words(text: str) -> list[str]:
 
 
 def _is_word_inside(text: str, match: re.Match[str]) -> bool:
-    """"lama" inside "ollama"/"Alamo": a family word glued to letters before it does not count."""
+    """ "lama" inside "ollama"/"Alamo": a family word glued to letters before it does not count."""
     start = match.start()
     return start > 0 and text[start - 1].isalpha() and match.group(0)[:1] in "lл"
 
@@ -442,9 +444,7 @@ _TASK_WORDS: dict[str, str] = {
     r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*|снимк\w*|снимок": "vision",
     r"(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
     r"|lyrics|prose|novelist|plots?)(?![a-z])|истори[йяию]\w*|рассказ\w*|творческ\w*|стих\w*|фанфик\w*"
-    r"|сочинять|роман\w*|сказк\w*|художествен\w*": (
-        "creative-writing"
-    ),
+    r"|сочинять|роман\w*|сказк\w*|художествен\w*": ("creative-writing"),
     r"(?:medical|medicine|health\w*|clinical|doctors?|patients?|diagnos\w*)(?![a-z])|медицин\w*|врач\w*"
     r"|здоров\w*|диагноз\w*|пациент\w*|мрт|рентген\w*|x-?rays?|mri|radiolog\w*": "medical",
     r"(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"

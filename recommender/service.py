@@ -131,7 +131,7 @@ class Sommelier:
         )
         group = int(view.group[index])
         keep = recommender.mask(Filters())
-        result = recommender._result(group, keep, Filters(), budget)
+        result = recommender.entry(group, keep, Filters(), budget)
         model = view.model(index)
         if result is not None and result.fit is not None and result.download is not None:
             note = None

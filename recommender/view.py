@@ -211,9 +211,7 @@ class CatalogView:
         own = self.score_rows.get(key, {})
         base_key = (row["base_model"] or "").lower()
         inherited = self.score_rows.get(base_key, {}) if base_key in self.position else {}
-        scores = {
-            source: {**value, "inherited_from": None} for source, value in own.items() if value.get("average")
-        }
+        scores = {source: {**value, "inherited_from": None} for source, value in own.items() if value.get("average")}
         for source, value in inherited.items():
             if source not in scores and value.get("average") is not None:
                 scores[source] = {**value, "inherited_from": row["base_model"]}
