@@ -7,6 +7,7 @@ between blocks (or between lines of an oversized block) and every message is val
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from recommender.related import TOP_LISTS
 from .texts import FIT_LEVELS, RELAXED_NAMES, say
 
 MESSAGE_LIMIT = 4096
+_TAG_RE = re.compile(r"<[^>]+>")
 
 
 def esc(value: object) -> str:
@@ -67,9 +69,7 @@ def _cut(block: str, limit: int) -> list[str]:
 
 def strip_tags(text: str) -> str:
     """Plain text from our own rendered HTML (for the terminal chat)."""
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return html.unescape(_TAG_RE.sub("", text))
 
 
 # -- answers -----------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from recommender.related import warm_lists
 
 from .conversation import MAX_REQUEST_CHARS, Conversation, Reply
 from .prefs import UserLimiter
-from .render import split_blocks
+from .render import split_blocks, strip_tags
 from .settings import Settings
 from .texts import language_of, say
 
@@ -169,8 +169,6 @@ class SommelierBot:
             )
         except BadRequest as error:  # never lose an answer to a markup problem: send it as plain text
             log.warning("HTML rejected (%s); sending plain text", error)
-            from .render import strip_tags
-
             return await context.bot.send_message(chat_id, strip_tags(text)[:4096], reply_markup=markup)
 
     async def _send_chart(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, table: dict[str, Any]) -> None:
