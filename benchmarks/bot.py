@@ -120,10 +120,10 @@ def run(quick: bool) -> str:
             [
                 "## Telegram bot under load (issue: every request answered; reply p95 ≤ 1.5 s; RSS ≤ 1.2 GB at 100k)",
                 "",
-                f"{users} simulated users × {per_user} requests (the labelled ones, at random) through the loopback Bot "
-                f"API and the real python-telegram-bot stack (long polling, AIORateLimiter), {size:,}-model catalog, "
-                "default parser (bundled Gemma 3 270M + adapter); each user reads an answer for 10-30 s before the next "
-                f"request ({total / seconds:.1f} requests/s on average over {seconds:.0f} s).",
+                f"{users} simulated users × {per_user} requests (the labelled ones, at random) through the "
+                f"loopback Bot API and the real python-telegram-bot stack (long polling, AIORateLimiter), {size:,}-"
+                "model catalog, default parser (bundled Gemma 3 270M + adapter); each user reads an answer for 10-30 s "
+                f"before the next request ({total / seconds:.1f} requests/s on average over {seconds:.0f} s).",
                 "",
                 "| requests | answered | median | p95 | max | bot process RSS |",
                 "|---:|---:|---:|---:|---:|---:|",

@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--no-vectors", action="store_true", help="skip the vector search figures")
     parser.add_argument("--no-parser", action="store_true", help="skip the request parser figures")
     parser.add_argument("--no-recommend", action="store_true", help="skip the recommendation figures")
+    parser.add_argument("--no-bot", action="store_true", help="skip the bot load figures")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -184,6 +185,10 @@ def main() -> None:
         from benchmarks import recommend
 
         text += "\n" + recommend.run(args.quick)
+    if not args.no_bot:
+        from benchmarks import bot
+
+        text += "\n" + bot.run(args.quick)
     print(text)
     if args.write:
         args.write.write_text(text)
