@@ -1,9 +1,10 @@
 """The Telegram front: a python-telegram-bot Application that turns updates into Conversation calls and
 Replies into messages. Long polling by default, a webhook when configured.
 
-Blocking work (parsing, ranking, SQLite) runs in one worker thread, so answers never stall the event loop and
-the catalog connection is used by one thread at a time; a sync runs in its own thread with its own catalog
-connection (SQLite WAL: answers keep flowing meanwhile).
+Blocking work (parsing, ranking, SQLite) runs in a small pool of worker threads, so answers never stall the
+event loop: the GGUF parser takes one request at a time while another request is ranked and rendered (SQLite
+here is built serialized, so the catalog connection may be shared); a sync runs in its own thread with its own
+catalog connection (SQLite WAL: answers keep flowing meanwhile).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "catalog and sync state"),
 )
 PROGRESS_EVERY = 2.0  # seconds between edits of the /resync message
+WORKERS = 2  # threads answering: parsing one request while ranking another
 
 
 @dataclass
@@ -96,7 +98,7 @@ class SommelierBot:
         self.conversation = conversation
         self.options = options
         self.limiter = UserLimiter(calls=options.calls_per_minute, window=60.0)
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sommelier")
+        self.worker = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sommelier")
         self.sync = SyncState()
         self.username = ""
 

@@ -42,11 +42,11 @@ def catalog_hub() -> Iterator[FakeHub]:
 
 def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, **bot: Any) -> SommelierBot:
     config = tmp_path / "bot.toml"
-    extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in bot.items())
+    extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in {"daily_sync": "", **bot}.items())
     config.write_text(
         "[parser]\nuse_model = false\n[recommend]\nsemantic = false\n[index]\nenabled = false\n"
         "[scores]\ndatasets = []\n[hub]\nbackoff_base = 0.01\npage_size = 50\n"
-        f'[bot]\ndaily_sync = ""\n{extra}'
+        f"[bot]\n{extra}"
     )
     environ = {
         "SOMMELIER_HOME": str(home),
@@ -275,3 +275,20 @@ def test_prefs_survive_a_restart_and_russian_gets_russian(
     run(second, ask)
     answer = next(text for text in texts(telegram, 500) if "Скачать" in text)
     assert "8 GB vram" in answer and "≤ 8 GB VRAM" in answer
+
+
+def test_daily_sync_is_scheduled_and_runs_silently(
+    home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path
+) -> None:
+    bot = make_bot(home, telegram, catalog_hub, tmp_path, daily_sync="03:30")
+    application = bot.build()
+    assert application.job_queue is not None
+    jobs = application.job_queue.jobs()
+    assert [job.name for job in jobs] == ["daily-sync"]
+
+    async def scenario() -> None:
+        report = await bot.resync(None, "en")  # what the daily job runs
+        assert report is not None and report.total > 100 and not bot.sync.running
+
+    run(bot, scenario)
+    assert not telegram.sent("sendMessage") and not telegram.sent("editMessageText")  # silent
