@@ -1,10 +1,10 @@
 """The Telegram front: a python-telegram-bot Application that turns updates into Conversation calls and
 Replies into messages. Long polling by default, a webhook when configured.
 
-Blocking work (parsing, ranking, SQLite) runs in a small pool of worker threads, so answers never stall the
-event loop: the GGUF parser takes one request at a time while another request is ranked and rendered (SQLite
-here is built serialized, so the catalog connection may be shared); a sync runs in its own thread with its own
-catalog connection (SQLite WAL: answers keep flowing meanwhile).
+Blocking work (parsing, ranking, SQLite) runs in one worker thread, so answers never stall the event loop and
+the catalog connection is used by one thread at a time (a second worker was measured: on 2 cores it doubled the
+median reply time, the GGUF parser and the ranking fighting for the same cores); a sync runs in its own thread
+with its own catalog connection (SQLite WAL: answers keep flowing meanwhile).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "catalog and sync state"),
 )
 PROGRESS_EVERY = 2.0  # seconds between edits of the /resync message
-WORKERS = 2  # threads answering: parsing one request while ranking another
+WORKERS = 1  # threads answering (2 measured slower on 2 cores: see the module docstring)
 
 
 @dataclass
