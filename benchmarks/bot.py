@@ -4,20 +4,20 @@
     python -m benchmarks.bot [--quick]
 
 Each user sends a request, waits for the answer, reads it for 10-30 s (uniform), and sends the next one; the
-reply latency is from the update being queued to the bot's first sendMessage to that user.
+reply latency is from the update being queued to the bot's first sendMessage to that user. The users and the
+loopback Bot API run in another process (benchmarks/bot_users.py), so this process is the bot alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import random
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,26 +42,31 @@ def run(quick: bool) -> str:
     from recommender.parse import RequestParser
     from recommender.related import warm_lists
     from recommender.service import Sommelier
-    from tests.botserver import TOKEN, FakeTelegram
-    from tests.parse_eval import labelled
+    from tests.botserver import TOKEN
 
     users, per_user, size = (10, 3, 20_000) if quick else (50, 10, 100_000)
-    texts = [row["text"] for row in labelled(None)]
-    latencies: list[float] = []
-    lost = 0
-    with tempfile.TemporaryDirectory() as home, served(f"synthetic:{size}") as url, FakeTelegram() as telegram:
+    with tempfile.TemporaryDirectory() as home, served(f"synthetic:{size}") as url:
         subprocess.run([sys.executable, "-m", "benchmarks.sync_child", url, home], cwd=ROOT, check=True,
                        capture_output=True)  # fmt: skip
+        simulation = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.bot_users", str(users), str(per_user)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert simulation.stdin is not None and simulation.stdout is not None
+        base_url = simulation.stdout.readline().strip()
         config = Path(home) / "bot.toml"
         config.write_text('[recommend]\nsemantic = false\n[bot]\ndaily_sync = ""\ncalls_per_minute = 1000\n')
-        environ = {"SOMMELIER_HOME": home, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url}
+        environ = {"SOMMELIER_HOME": home, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url}
         settings = load_settings(config, environ)
         catalog = Catalog(settings.catalog_path, check_same_thread=False)
         service = Sommelier(catalog, RequestParser(settings.parser), settings.recommend)
         warm_lists(service.recommender)
         bot = SommelierBot(settings, Conversation(service, PrefsStore(Path(home) / "bot.db")), bot_options(settings))  # type: ignore[arg-type]
-        ready = threading.Event()
         stop = threading.Event()
+        ready = threading.Event()
 
         async def serve() -> None:
             application = bot.build()
@@ -79,41 +84,16 @@ def run(quick: bool) -> str:
         server_thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
         server_thread.start()
         ready.wait(60)
-        lock = threading.Lock()
-
-        def user(number: int) -> None:
-            nonlocal lost
-            rng = random.Random(number)
-            chat = 10_000 + number
-            time.sleep(rng.uniform(0, 10))
-            for _ in range(per_user):
-                sent = time.monotonic()
-                telegram.user_message(rng.choice(texts), user_id=chat)
-                try:
-                    calls = telegram.wait_for(
-                        lambda c, since=sent: (
-                            c.method == "sendMessage" and c.at >= since and str(c.params.get("chat_id")) == str(chat)
-                        ),
-                        timeout=60,
-                    )
-                    with lock:
-                        latencies.append(calls[0].at - sent)
-                except AssertionError:
-                    with lock:
-                        lost += 1
-                time.sleep(rng.uniform(10, 30))
-
-        started = time.monotonic()
-        workers = [threading.Thread(target=user, args=(number,)) for number in range(users)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        seconds = time.monotonic() - started
+        simulation.stdin.write("go\n")
+        simulation.stdin.flush()
+        result = json.loads(simulation.stdout.readline())
         rss = psutil.Process().memory_info().rss / 2**20
         stop.set()
         server_thread.join(30)
+        simulation.stdin.close()
+        simulation.wait(30)
         catalog.close()
+    latencies, lost, seconds = result["latencies"], result["lost"], result["seconds"]
     total = users * per_user
     return (
         "\n".join(
@@ -122,7 +102,8 @@ def run(quick: bool) -> str:
                 "",
                 f"{users} simulated users × {per_user} requests (the labelled ones, at random) through the "
                 f"loopback Bot API and the real python-telegram-bot stack (long polling, AIORateLimiter), {size:,}-"
-                "model catalog, default parser (bundled Gemma 3 270M + adapter); each user reads an answer for 10-30 s "
+                "model catalog, default parser (bundled Gemma 3 270M + adapter), users in another process; each user "
+                "reads an answer for 10-30 s "
                 f"before the next request ({total / seconds:.1f} requests/s on average over {seconds:.0f} s).",
                 "",
                 "| requests | answered | median | p95 | max | bot process RSS |",
