@@ -12,10 +12,11 @@ from typing import Any
 
 from index.store import Catalog
 from recommender.parse import RequestParser
-from recommender.recommend import Answer, Result, Search
+from recommender.recommend import Search
 from recommender.related import TOP_LISTS
 from recommender.service import Sommelier
 
+from .render import answer_blocks, results_blocks, strip_tags
 from .settings import Settings
 
 
@@ -85,27 +86,9 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False))
 
 
-def format_result(position: int, result: Result) -> list[str]:
-    model, download = result.model, result.download
-    size = f"{model.params / 1e9:.1f}B" if model.params else "size unknown"
-    lines = [f"{position}. {model.id}  ({model.family or 'family unknown'}, {size})"]
-    if download is not None:
-        target = f"{download.repo}" + (f" → {download.file}" if download.file else "")
-        lines.append(f"   download: {target}")
-    lines += [f"   - {reason}" for reason in result.why]
-    lines.append(f"   {model.url}")
-    return lines
-
-
-def format_answer(answer: Answer) -> str:
-    if not answer.results:
-        return "Nothing in the catalog matches, even with every constraint relaxed."
-    lines = []
-    if answer.relaxed:
-        lines.append(f"Nothing matched every constraint; relaxed: {', '.join(answer.relaxed)}.")
-    for position, result in enumerate(answer.results, 1):
-        lines += format_result(position, result)
-    return "\n".join(lines)
+def plain(blocks: list[str]) -> str:
+    """The bot's rendering as terminal text (one renderer for Telegram, the chat and the CLI)."""
+    return "\n\n".join(strip_tags(block) for block in blocks)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,7 +108,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             _print_json({**answer.to_dict(), "parser": parser})
         else:
-            print(format_answer(answer))
+            print(plain(answer_blocks(answer, "en")))
     return 0
 
 
@@ -167,8 +150,7 @@ def cmd_alternatives(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json({"id": args.id, "results": [result.to_dict() for result in results]})
         return 0
-    for position, result in enumerate(results, 1):
-        print("\n".join(format_result(position, result)))
+    print(plain(results_blocks(results, "en", f"Alternatives to {args.id}")))
     return 0
 
 
@@ -206,8 +188,7 @@ def cmd_top(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json({"list": args.list, "results": [result.to_dict() for result in results]})
         return 0
-    for position, result in enumerate(results, 1):
-        print("\n".join(format_result(position, result)))
+    print(plain(results_blocks(results, "en", f"TOP: {args.list}")))
     return 0
 
 

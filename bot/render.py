@@ -18,6 +18,7 @@ from .texts import FIT_LEVELS, RELAXED_NAMES, say
 
 MESSAGE_LIMIT = 4096
 _TAG_RE = re.compile(r"<[^>]+>")
+_LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>')
 
 
 def esc(value: object) -> str:
@@ -68,8 +69,8 @@ def _cut(block: str, limit: int) -> list[str]:
 
 
 def strip_tags(text: str) -> str:
-    """Plain text from our own rendered HTML (for the terminal chat)."""
-    return html.unescape(_TAG_RE.sub("", text))
+    """Plain text from our own rendered HTML (for the terminal): links keep their address, "text (URL)"."""
+    return html.unescape(_TAG_RE.sub("", _LINK_RE.sub(r"\2 (\1)", text)))
 
 
 # -- answers -----------------------------------------------------------------------------------------------

@@ -218,3 +218,18 @@ def test_cli_ask_json_and_batch(home: Path, tmp_path: Path, capsys: pytest.Captu
         json.loads(capsys.readouterr().out)
     assert main(["--config", str(config), "fit", "no/such", "--memory", "8"], environ) == 1
     assert "no model" in capsys.readouterr().err
+
+
+def test_cli_text_output_is_the_bots_rendering_without_tags(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environ = {"SOMMELIER_HOME": str(home)}
+    config = tmp_path / "rules.toml"
+    config.write_text("[parser]\nuse_model = false\n[recommend]\nsemantic = false\n")
+    assert main(["--config", str(config), "ask", "coding model for a 3060 12GB"], environ) == 0
+    out = capsys.readouterr().out
+    assert ".gguf" in out and "≤ 12 GB VRAM" in out and "<b>" not in out and "&amp;" not in out
+    for command in (["top", "code"], ["alternatives", "mistralai/Mistral-7B-v0.1"]):
+        assert main(["--config", str(config), *command], environ) == 0
+        text = capsys.readouterr().out
+        assert "huggingface.co" in text and "<a " not in text
