@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +77,12 @@ def make_search(settings: Settings, catalog: Catalog) -> Search | None:
 
 
 @contextmanager
-def sommelier(settings: Settings, use_search: bool = True) -> Iterator[Sommelier]:
+def sommelier(settings: Settings, use_search: bool = True, parses: bool = True) -> Iterator[Sommelier]:
+    """The service for one command; commands that read no request text skip loading the GGUF parser."""
+    options = settings.parser if parses else replace(settings.parser, use_model=False)
     with Catalog(settings.catalog_path) as catalog:
         search = make_search(settings, catalog) if use_search else None
-        yield Sommelier(catalog, RequestParser(settings.parser), settings.recommend, search)
+        yield Sommelier(catalog, RequestParser(options), settings.recommend, search)
 
 
 def _print_json(value: Any) -> None:
@@ -113,7 +116,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_fit(args: argparse.Namespace, settings: Settings) -> int:
-    with sommelier(settings, use_search=False) as service:
+    with sommelier(settings, use_search=False, parses=False) as service:
         answer = service.fit(args.id, args.memory, args.kind, args.context).to_dict()
     if args.json:
         _print_json(answer)
@@ -128,7 +131,7 @@ def cmd_fit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
-    with sommelier(settings, use_search=False) as service:
+    with sommelier(settings, use_search=False, parses=False) as service:
         table = service.compare(args.ids)
     if args.json:
         _print_json(table)
@@ -145,7 +148,7 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_alternatives(args: argparse.Namespace, settings: Settings) -> int:
-    with sommelier(settings) as service:
+    with sommelier(settings, parses=False) as service:
         results = service.alternatives(args.id)
     if args.json:
         _print_json({"id": args.id, "results": [result.to_dict() for result in results]})
@@ -155,7 +158,7 @@ def cmd_alternatives(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_derived(args: argparse.Namespace, settings: Settings) -> int:
-    with sommelier(settings, use_search=False) as service:
+    with sommelier(settings, use_search=False, parses=False) as service:
         found = service.derived(args.id)
     if args.json:
         _print_json(found)
@@ -183,7 +186,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_top(args: argparse.Namespace, settings: Settings) -> int:
-    with sommelier(settings, use_search=False) as service:
+    with sommelier(settings, use_search=False, parses=False) as service:
         results = service.top(args.list, args.limit)
     if args.json:
         _print_json({"list": args.list, "results": [result.to_dict() for result in results]})
