@@ -7,6 +7,11 @@
 ARG BASE_IMAGE=python:3.11-slim
 
 FROM ${BASE_IMAGE} AS build
+# Where torch comes from: the PyTorch CPU index by default (PyPI's default wheel carries CUDA, several GB);
+# a build can point elsewhere, e.g. --build-arg TORCH_SOURCE="--find-links /opt/wheels" with that folder mounted.
+ARG TORCH_SOURCE="--index-url https://download.pytorch.org/whl/cpu"
+# A CA bundle for pip when package traffic goes through an inspecting proxy (mounted by the build).
+ARG PIP_CERT=""
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential cmake \
     && rm -rf /var/lib/apt/lists/*
@@ -20,10 +25,10 @@ COPY recommender recommender
 COPY bot bot
 COPY parser_training parser_training
 COPY configs configs
-# torch: the CPU build (PyPI's default wheel carries CUDA, several GB)
 RUN python3 -m venv /opt/sommelier \
+    && if [ -z "$PIP_CERT" ]; then unset PIP_CERT; fi \
     && /opt/sommelier/bin/pip install --no-cache-dir --upgrade pip \
-    && /opt/sommelier/bin/pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+    && /opt/sommelier/bin/pip install --no-cache-dir $TORCH_SOURCE torch==2.13.0 \
     && /opt/sommelier/bin/pip install --no-cache-dir -c constraints.txt .
 
 FROM ${BASE_IMAGE}
@@ -35,8 +40,13 @@ RUN apt-get update \
 COPY --from=build /opt/sommelier /opt/sommelier
 ENV PATH="/opt/sommelier/bin:$PATH" \
     SOMMELIER_HOME=/data \
+    SOMMELIER_MODELS_DIR=/opt/sommelier/models \
     HF_HUB_OFFLINE=0 \
     PYTHONUNBUFFERED=1
+# The bundled parser model is assembled into the image (not into the volume), and one request is read with
+# it: an image whose parser cannot load fails here, not in production.
+RUN SOMMELIER_HOME=/tmp/build-home sommelier parse "best commercial 16GB llama model" --json \
+    && rm -rf /tmp/build-home
 USER sommelier
 VOLUME ["/data"]
 HEALTHCHECK --interval=60s --timeout=30s --start-period=120s CMD sommelier stats --json >/dev/null || exit 1

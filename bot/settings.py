@@ -80,6 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "LoRA adapter (GGUF) for the parser model (empty: the shipped one with the bundled model, none otherwise).",
     ),
+    Setting(
+        "parser.models_dir",
+        "",
+        "Folder the bundled parser model is assembled into on first use (empty: <home>/models).",
+        "SOMMELIER_MODELS_DIR",
+    ),
     Setting("parser.threads", 2, "CPU threads of the parser model."),
     Setting("parser.hardware_table", "", "GPU and Apple chip table (empty: configs/hardware.toml)."),
     Setting("recommend.limit", 5, "Answers per request."),
@@ -272,7 +278,7 @@ def _build(values: dict[str, Any]) -> Settings:
         model_path=model_path,
         # the shipped adapter was trained for the bundled model only
         adapter_path=Path(adapter).expanduser() if adapter else (ADAPTER_PATH if model_path is None else None),
-        models_dir=home / "models",
+        models_dir=Path(models).expanduser() if (models := values["parser.models_dir"]) else home / "models",
         hardware_table=Path(table).expanduser() if (table := values["parser.hardware_table"]) else DEFAULT_TABLE,
         threads=max(1, values["parser.threads"]),
     )
