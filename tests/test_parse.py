@@ -14,7 +14,19 @@ import pytest
 from bot.cli import main
 from recommender.filters import KEYS, Filters
 from recommender.hardware import HardwareTable
-from recommender.model_parser import ADAPTER_PATH, decode, output_schema, prompt, target
+from recommender.model_parser import (
+    _END,
+    _FREE,
+    ADAPTER_PATH,
+    ModelOptions,
+    ModelParser,
+    canonical_outputs,
+    decode,
+    output_schema,
+    output_trie,
+    prompt,
+    target,
+)
 from recommender.parse import MERGE_POLICY, ParserOptions, RequestParser, merge
 from recommender.rules import MAX_REQUEST_CHARS
 from tests.parse_eval import labelled, score
@@ -262,6 +274,40 @@ def test_labelled_set_is_large_and_bilingual() -> None:
     assert len(rows) >= 200 and len(evaluated) >= 150
     assert sum(any("а" <= char <= "я" for char in row["text"].lower()) for row in evaluated) >= 50
     assert "best commercial 16GB llama model" in {row["text"] for row in evaluated}
+
+
+def _walk(trie: dict[int, Any], text: str) -> dict[int, Any]:
+    node = trie
+    for char in text:
+        node = node[ord(char)]
+    return node
+
+
+def test_output_trie_knows_forced_tokens_choices_and_ends() -> None:
+    trie = output_trie(lambda text: [ord(char) for char in text])  # one token a character
+    outputs = list(canonical_outputs())
+    assert '{"t":["code","rag"],"s":"best","c":1,"u":1}' in outputs and "{}" in outputs
+    assert all(_END in _walk(trie, output) and len(_walk(trie, output)) == 1 for output in outputs)
+    assert set(_walk(trie, "{")) == {ord("}"), ord('"')}  # empty or a key: the model decides
+    assert set(_walk(trie, '{"')) == {ord(key) for key in "tscub"}
+    assert list(_walk(trie, '{"t')) == [ord('"')] and list(_walk(trie, '{"t":')) == [ord("[")]  # forced
+    assert list(_walk(trie, '{"t":["sum')) == [ord("m")]  # only summarization starts so
+    assert set(_walk(trie, '{"c":1')) == {ord("}"), ord(",")}  # end, or another key (a base model too)
+    assert _FREE in _walk(trie, '{"c":1,"b":"') and _FREE in _walk(trie, '{"b":"')
+
+
+@pytest.mark.slow
+def test_known_tokens_save_passes_and_keep_the_answers(tmp_path: Path) -> None:
+    from recommender.parse import bundled_model
+
+    path = bundled_model(tmp_path)
+    texts = ["help me write python scripts", "legal assistant for my company", "uncensored roleplay, the newest"]
+    plain = ModelParser(ModelOptions(model_path=path, skip_known_tokens=False))
+    quick = ModelParser(ModelOptions(model_path=path))
+    answers = [(plain.raw(text), quick.raw(text)) for text in texts]
+    assert [json.loads(a) for a, _ in answers] == [json.loads(b) for _, b in answers], answers
+    assert all(json.loads(a) for a, _ in answers)  # each request gives the model something to write
+    assert quick.passes <= plain.passes - 2 * len(texts), (quick.passes, plain.passes)
 
 
 @pytest.mark.slow
