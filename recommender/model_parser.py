@@ -269,6 +269,8 @@ def _is_complete(llama: Any, tokens: list[int]) -> bool:
         return isinstance(json.loads(llama.detokenize(tokens).decode("utf-8", errors="replace")), dict)
     except ValueError:
         return False
+
+
 _LOG_CALLBACK: Any = None
 _GGML_LOG_ERROR = 3
 

@@ -172,16 +172,7 @@ class Recommender:
             bits = sum(FORMAT_BITS.get(name, 0) for name in filters.formats)
             keep &= (view.format_bits & bits) != 0
         if filters.quants and "quants" not in skip:
-            wanted = set(filters.quants)
-            keep &= np.fromiter(
-                (
-                    bool(view.has_files[index])
-                    and any(file.quant in wanted for file in view.files.get(view.rows[index]["num"], ()))
-                    for index in range(view.size)
-                ),
-                bool,
-                view.size,
-            )
+            keep &= view.has_quant(filters.quants)
         if filters.memory_gb and "memory" not in skip:
             # a lower bound (2.5 bits a weight, nothing else): what cannot fit even so is out
             keep &= ~(view.params * 2.5 / 8 > filters.memory_gb * GB)

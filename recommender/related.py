@@ -38,11 +38,7 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     if not words:
         return Resolved(None)
 
-    def hits(part: str) -> list[int]:
-        names = view.names if part == "id" else [name.rpartition("/")[2] for name in view.names]
-        return [index for index, name in enumerate(names) if all(word in name for word in words)]
-
-    matches = hits("name") or hits("id")  # words in the repo name first ("mistral" is also an org)
+    matches = view.named(words, "name") or view.named(words, "id")  # the repo name first ("mistral" is also an org)
     matches.sort(key=lambda index: -view.downloads[index])
     originals = [index for index in matches if not view.is_quant[index]] or matches
     if len(originals) == 1 or (

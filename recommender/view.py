@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections import defaultdict
@@ -122,6 +123,8 @@ class CatalogView:
         self.names = [row["id"].lower() for row in rows]
         self._codes: dict[str, tuple[dict[str | None, int], np.ndarray]] = {}
         self._speaks: dict[str, np.ndarray] = {}
+        self._quants: dict[str, np.ndarray] = {}
+        self._name_text: dict[str, tuple[str, np.ndarray]] = {}
         for index, row in enumerate(rows):
             self.params[index] = row["params"] if row["params"] else np.nan
             self.context[index] = row["context_length"] if row["context_length"] else np.nan
@@ -172,6 +175,47 @@ class CatalogView:
                 (language in languages for languages in self.language_sets), np.bool_, self.size
             )
         return self._speaks[language]
+
+    def has_quant(self, quants: Iterable[str]) -> np.ndarray:
+        """Models with a file at one of `quants` (one column per quant level, built once)."""
+        if not self._quants:
+            positions: dict[str, list[int]] = defaultdict(list)
+            for num, files in self.files.items():
+                index = self.num_position.get(num)
+                if index is None:
+                    continue
+                for quant in {file.quant for file in files}:
+                    positions[quant].append(index)
+            for quant, indices in positions.items():
+                column = np.zeros(self.size, dtype=bool)
+                column[indices] = True
+                self._quants[quant] = column
+            self._quants[""] = np.zeros(self.size, dtype=bool)  # built, even when no file has a quant
+        keep = np.zeros(self.size, dtype=bool)
+        for quant in quants:
+            if quant in self._quants:
+                keep |= self._quants[quant]
+        return keep
+
+    def named(self, words: list[str], part: str = "id") -> list[int]:
+        """Positions whose lower-cased id (part "id") or repo name (part "name", after the owner) contains every
+        one of `words`: the longest word is found in one text of all names, the others checked on those hits."""
+        if not words:
+            return []
+        if part not in self._name_text:
+            names = self.names if part == "id" else [name.rpartition("/")[2] for name in self.names]
+            starts = np.cumsum([0] + [len(name) + 1 for name in names[:-1]]) if names else np.zeros(0, np.int64)
+            text = "\n".join(name.replace("\n", " ") for name in names)  # one line a name, whatever the ids hold
+            self._name_text[part] = (text, np.asarray(starts, dtype=np.int64))
+        text, starts = self._name_text[part]
+        longest = max(words, key=len)
+        offsets = np.fromiter((match.start() for match in re.finditer(re.escape(longest), text)), np.int64)
+        found = np.unique(np.searchsorted(starts, offsets, side="right") - 1).tolist()
+        names = self.names
+        others = [word for word in words if word != longest]
+        if part == "id":
+            return [index for index in found if all(word in names[index] for word in others)]
+        return [index for index in found if all(word in names[index].rpartition("/")[2] for word in others)]
 
     # -- loading ------------------------------------------------------------------------------------------
     @classmethod

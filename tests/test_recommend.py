@@ -233,3 +233,12 @@ def test_cli_text_output_is_the_bots_rendering_without_tags(
         assert main(["--config", str(config), *command], environ) == 0
         text = capsys.readouterr().out
         assert "huggingface.co" in text and "<a " not in text
+
+
+def test_quant_columns_match_the_file_lists(recommender: Recommender) -> None:
+    view = recommender.view
+    quants = sorted({file.quant for files in view.files.values() for file in files})
+    assert len(quants) >= 3
+    for wanted in ([quants[0]], quants[1:3], ["Q4_K_M"], ["NO_SUCH_QUANT"]):
+        expected = [any(file.quant in wanted for file in view.files.get(row["num"], ())) for row in view.rows]
+        assert view.has_quant(wanted).tolist() == expected

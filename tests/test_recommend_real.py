@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,14 @@ def _without(filters: Filters, dropped: set[str]) -> Filters:
         else:
             values[key] = [] if isinstance(values[key], list) else None
     return Filters.from_mapping(values)
+
+
+def test_name_search_finds_exactly_what_a_scan_finds(recommender: Recommender) -> None:
+    view = recommender.view
+    rng = random.Random(7)
+    for _ in range(80):
+        words = [word for word in re.split(r"[\s_\-/.:]+", rng.choice(view.names)) if word]
+        words = rng.sample(words, min(len(words), rng.randint(1, 3)))
+        for part in ("id", "name"):
+            names = view.names if part == "id" else [name.rpartition("/")[2] for name in view.names]
+            assert view.named(words, part) == [i for i, name in enumerate(names) if all(w in name for w in words)]
