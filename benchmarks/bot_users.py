@@ -57,6 +57,7 @@ def main() -> None:
         for worker in workers:
             worker.join()
         print(json.dumps({"latencies": latencies, "lost": lost, "seconds": time.monotonic() - started}), flush=True)
+        sys.stdin.readline()  # the Bot API stays up until the bot has stopped polling
 
 
 if __name__ == "__main__":
