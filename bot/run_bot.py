@@ -6,22 +6,29 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import secrets
 from datetime import time as day_time
+from typing import TYPE_CHECKING
 
 from index.store import Catalog
 
 from .errors import SettingsError
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from .telegram_app import BotOptions
+
 log = logging.getLogger(__name__)
 
 
 class RedactToken(logging.Filter):
-    """Removes the bot token from every log record (httpx logs request URLs, which carry it)."""
+    """Removes the bot token (and the webhook secret) from every log record (httpx logs request URLs, which
+    carry the token)."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, *hidden: str) -> None:
         super().__init__()
-        self.pattern = re.compile(re.escape(token)) if token else None
+        words = sorted((re.escape(word) for word in hidden if word), key=len, reverse=True)
+        self.pattern = re.compile("|".join(words)) if words else None
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.pattern is not None:
@@ -32,14 +39,14 @@ class RedactToken(logging.Filter):
         return True
 
 
-def protect_logs(token: str) -> None:
-    redact = RedactToken(token)
+def protect_logs(*hidden: str) -> None:
+    redact = RedactToken(*hidden)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def bot_options(settings: Settings) -> object:
+def bot_options(settings: Settings) -> BotOptions:
     from .telegram_app import BotOptions
 
     values = settings.values
@@ -61,7 +68,9 @@ def bot_options(settings: Settings) -> object:
         daily_sync=daily,
         calls_per_minute=max(1, values["bot.calls_per_minute"]),
         webhook_url=values["bot.webhook_url"] or None,
+        webhook_listen=values["bot.webhook_listen"],
         webhook_port=values["bot.webhook_port"],
+        webhook_secret=values["bot.webhook_secret"] or secrets.token_urlsafe(32),
     )
 
 
@@ -77,7 +86,7 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     options = bot_options(settings)
     if not settings.values["bot.token"]:
         raise SettingsError("no bot token: set TELEGRAM_BOT_TOKEN (or bot.token)")
-    protect_logs(settings.values["bot.token"])
+    protect_logs(settings.values["bot.token"], options.webhook_secret)
     with Catalog(settings.catalog_path, check_same_thread=False) as catalog:
         service = Sommelier(catalog, RequestParser(settings.parser), settings.recommend, make_search(settings, catalog))
         prefs = PrefsStore(settings.home / "bot.db")

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import time as day_time
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -82,6 +83,7 @@ class BotOptions:
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    webhook_secret: str = ""  # Telegram sends it in a header with every update; updates without it are refused
 
 
 @dataclass
@@ -371,14 +373,22 @@ class SommelierBot:
         )
 
     # -- running -----------------------------------------------------------------------------------------
+    def webhook(self) -> dict[str, Any]:
+        """How the webhook listens: the public URL registered with Telegram (its path served locally, as a
+        reverse proxy forwards it) and the secret every update must carry."""
+        url = self.options.webhook_url or ""
+        return {
+            "listen": self.options.webhook_listen,
+            "port": self.options.webhook_port,
+            "url_path": urlsplit(url).path.strip("/"),
+            "webhook_url": url,
+            "secret_token": self.options.webhook_secret or None,
+            "allowed_updates": Update.ALL_TYPES,
+        }
+
     def run(self) -> None:
         application = self.build()
         if self.options.webhook_url:
-            application.run_webhook(
-                listen=self.options.webhook_listen,
-                port=self.options.webhook_port,
-                webhook_url=self.options.webhook_url,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            application.run_webhook(**self.webhook())
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

@@ -3,6 +3,8 @@
 It serves getMe, getUpdates (long polling with offsets), the sending and editing methods the bot uses, and
 Telegram's error answers (429 with retry_after, 400 for HTML it cannot parse, 401 for a wrong token). Every
 call is recorded; tests queue updates (`user_message`, `callback_query`) and wait for calls (`wait_for`).
+Once setWebhook was called, queued updates are posted to the webhook as Telegram does (JSON, the secret in
+X-Telegram-Bot-Api-Secret-Token, retried while the webhook does not answer 200) and getUpdates answers 409.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.error import HTTPError, URLError
 from urllib.parse import parse_qsl
+from urllib.request import Request, urlopen
 
 TOKEN = "123456:TEST-token"
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler", "span",
@@ -91,6 +95,8 @@ class FakeTelegram:
         self._message_ids = itertools.count(1000)
         self._lock = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
+        self.webhook: dict[str, Any] | None = None  # url, secret_token, allowed_updates once setWebhook was called
+        self.deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status the webhook answered)
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def __enter__(self) -> FakeTelegram:
@@ -116,7 +122,20 @@ class FakeTelegram:
             update["update_id"] = next(self._update_ids)
             self.updates.append(update)
             self._lock.notify_all()
+            if self.webhook is not None:
+                threading.Thread(target=self._deliver, args=(dict(self.webhook), update), daemon=True).start()
             return int(update["update_id"])
+
+    def _deliver(self, webhook: dict[str, Any], update: dict[str, Any], attempts: int = 20) -> None:
+        """Posts one update to the webhook like Telegram: retried until it answers 200."""
+        for _ in range(attempts):
+            status = post_update(webhook["url"], update, webhook.get("secret_token"))
+            with self._lock:
+                self.deliveries.append((int(update["update_id"]), status))
+                self._lock.notify_all()
+            if status == 200:
+                return
+            time.sleep(0.2)
 
     def user(self, user_id: int, language_code: str = "en", username: str | None = None) -> dict[str, Any]:
         name = username or f"user{user_id}"
@@ -210,6 +229,9 @@ class FakeTelegram:
         return self.bot_user
 
     def _m_getupdates(self, params: dict[str, Any]) -> Any:
+        if self.webhook is not None:
+            return 409, {"ok": False, "error_code": 409, "description": "Conflict: can't use getUpdates method "
+                         "while webhook is active; use deleteWebhook to delete the webhook first"}  # fmt: skip
         offset = int(params.get("offset") or 0)
         wait = min(float(params.get("timeout") or 0), POLL_CAP)
         deadline = time.monotonic() + wait
@@ -221,6 +243,20 @@ class FakeTelegram:
                 self._lock.wait(max(0.0, deadline - time.monotonic()))
 
     def _m_deletewebhook(self, params: dict[str, Any]) -> Any:
+        with self._lock:
+            self.webhook = None
+        return True
+
+    def _m_setwebhook(self, params: dict[str, Any]) -> Any:
+        url = str(params.get("url") or "")
+        if not url:
+            return self._m_deletewebhook(params)
+        if not re.match(r"^https?://", url):
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid webhook URL specified"}
+        allowed = params.get("allowed_updates")
+        allowed = json.loads(allowed) if isinstance(allowed, str) else allowed
+        with self._lock:
+            self.webhook = {"url": url, "secret_token": params.get("secret_token"), "allowed_updates": allowed}
         return True
 
     def _m_setmycommands(self, params: dict[str, Any]) -> Any:
@@ -319,6 +355,21 @@ class FakeTelegram:
                 self.wfile.write(data)
 
         return Handler
+
+
+def post_update(url: str, update: dict[str, Any], secret: str | None = None, body: bytes | None = None) -> int:
+    """POST one update (or raw `body`) to a webhook as Telegram does; the HTTP status (0: no connection)."""
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = Request(url, data=body if body is not None else json.dumps(update).encode(), headers=headers)
+    try:
+        with urlopen(request, timeout=10) as answer:
+            return int(answer.status)
+    except HTTPError as error:
+        return int(error.code)
+    except (URLError, OSError):
+        return 0
 
 
 def _utf16_length(text: str) -> int:

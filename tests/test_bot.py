@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from bot.telegram_app import SommelierBot
 from index.store import Catalog
 from recommender.parse import ParserOptions, RequestParser
 from recommender.service import Sommelier
-from tests.botserver import TOKEN, Call, FakeTelegram, html_errors
+from tests.botserver import TOKEN, Call, FakeTelegram, html_errors, post_update
 from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
 
 ADMIN = 42
@@ -223,17 +224,71 @@ def test_per_user_rate_limit(home: Path, telegram: FakeTelegram, catalog_hub: Fa
 
 
 def test_the_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    secret = "webhook-secret-1234567890"
     with caplog.at_level(logging.INFO):
         handler = logging.StreamHandler()
         logging.getLogger().addHandler(handler)
         try:
-            protect_logs(TOKEN)
+            protect_logs(TOKEN, secret)
             for existing in logging.getLogger().handlers:
-                existing.addFilter(RedactToken(TOKEN))
+                existing.addFilter(RedactToken(TOKEN, secret))
             logging.getLogger("telegram.test").warning("POST https://api.telegram.org/bot%s/getMe failed", TOKEN)
+            logging.getLogger("telegram.test").warning("setWebhook secret_token=%s", secret)
         finally:
             logging.getLogger().removeHandler(handler)
-    assert TOKEN not in caplog.text and "<token>" in caplog.text
+    assert TOKEN not in caplog.text and secret not in caplog.text and caplog.text.count("<token>") == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_webhook_mode_answers_what_telegram_posts_and_refuses_forged_posts(
+    home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram/updates"
+    secret = "Sommelier_webhook-secret_0123456789"
+    bot = make_bot(home, telegram, catalog_hub, tmp_path, webhook_url=url, webhook_listen="127.0.0.1",
+                   webhook_port=port, webhook_secret=secret)  # fmt: skip
+    settings = bot.webhook()
+    assert (settings["url_path"], settings["secret_token"], settings["port"]) == ("telegram/updates", secret, port)
+    forged = {"update_id": 999, "message": {"message_id": 5, "date": 0, "chat": {"id": 666, "type": "private"},
+                                            "from": telegram.user(666), "text": "best 7b model"}}  # fmt: skip
+
+    async def main() -> None:
+        application = bot.build()
+        await application.initialize()
+        await bot._post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_webhook(**settings)
+        try:
+            assert telegram.webhook is not None
+            assert (telegram.webhook["url"], telegram.webhook["secret_token"]) == (url, secret)
+            refused = [
+                await asyncio.to_thread(post_update, url, forged, None),  # no secret
+                await asyncio.to_thread(post_update, url, forged, "wrong-secret"),
+                await asyncio.to_thread(post_update, url.replace("updates", "other"), forged, secret),  # other path
+                await asyncio.to_thread(post_update, url, {}, secret, b"{not json"),  # garbage from Telegram
+            ]
+            assert refused[:2] == [403, 403] and refused[2] == 404 and refused[3] >= 400, refused
+            update_id = telegram.user_message("best commercial 16GB llama model", user_id=7)
+            await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "7")
+            telegram.user_message("/top", user_id=8)
+            await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "8")
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+        assert (update_id, 200) in telegram.deliveries
+        assert "llama" in texts(telegram, 7)[0].lower()
+        assert not telegram.sent("sendMessage", 666) and not telegram.sent("getUpdates")
+        assert_all_html_valid(telegram)
+
+    asyncio.run(main())
 
 
 def test_start_syncs_an_empty_catalog_then_chats_without_a_token(
