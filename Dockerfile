@@ -51,4 +51,6 @@ USER sommelier
 VOLUME ["/data"]
 HEALTHCHECK --interval=60s --timeout=30s --start-period=120s CMD sommelier stats --json >/dev/null || exit 1
 ENTRYPOINT ["sommelier"]
+# webhook mode (TELEGRAM_WEBHOOK_URL) listens here, behind a TLS proxy
+EXPOSE 8443
 CMD ["start"]
