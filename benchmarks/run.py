@@ -154,6 +154,15 @@ def render(results: dict, quick: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def section(name: str, quick: bool) -> str:
+    """One benchmark module's Markdown section, run as `python -m benchmarks.NAME` in a fresh process."""
+    command = [sys.executable, "-m", f"benchmarks.{name}", *(["--quick"] if quick else [])]
+    done = subprocess.run(command, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise SystemExit(f"benchmark {name} failed (exit {done.returncode})")
+    return done.stdout.rstrip("\n") + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", type=Path, help="rewrite this Markdown file with the figures")
@@ -173,22 +182,11 @@ def main() -> None:
     size = 30_000 if args.quick else 300_000
     results[f"ingest: synthetic {size // 1000}k"] = bench_ingest(f"synthetic:{size}", 1 if args.quick else 2)
     text = render(results, args.quick)
-    if not args.no_vectors:
-        from benchmarks import vectors
-
-        text += "\n" + vectors.run(args.quick)
-    if not args.no_parser:
-        from benchmarks import parser as request_parser
-
-        text += "\n" + request_parser.run(args.quick)
-    if not args.no_recommend:
-        from benchmarks import recommend
-
-        text += "\n" + recommend.run(args.quick)
-    if not args.no_bot:
-        from benchmarks import bot
-
-        text += "\n" + bot.run(args.quick)
+    sections = {"vectors": args.no_vectors, "parser": args.no_parser, "recommend": args.no_recommend,
+                "bot": args.no_bot}  # fmt: skip
+    for name, skipped in sections.items():
+        if not skipped:  # each in a process of its own: its peak RSS and its threads are its own
+            text += "\n" + section(name, args.quick)
     print(text)
     if args.write:
         args.write.write_text(text)

@@ -203,6 +203,8 @@ class ModelParser:
                     self._accept(grammar, token)
                     node = node.get(token) if node is not None else None
                     while node is not None and len(node) == 1 and min(node) >= 0:  # one way on: no need to ask
+                        if len(out) + len(batch) >= MAX_OUTPUT_TOKENS:
+                            break
                         (known,) = node
                         if grammar is not None and not len(self._allowed(grammar, np.asarray([known]), np.zeros(1))):
                             break
