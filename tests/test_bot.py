@@ -63,8 +63,8 @@ def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, *
     return SommelierBot(settings, conversation, bot_options(settings))  # type: ignore[arg-type]
 
 
-def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]]) -> None:
-    """Start the application with long polling, play the scenario, stop cleanly."""
+def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]], webhook: dict[str, Any] | None = None) -> None:
+    """Start the application with long polling (or the `webhook`), play the scenario, stop cleanly."""
 
     async def main() -> None:
         application = bot.build()
@@ -72,7 +72,10 @@ def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]]) -> None:
         await bot._post_init(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        if webhook is not None:
+            await application.updater.start_webhook(**webhook)
+        else:
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
             await asyncio.wait_for(scenario(), timeout=60)
         finally:
@@ -258,37 +261,27 @@ def test_webhook_mode_answers_what_telegram_posts_and_refuses_forged_posts(
     forged = {"update_id": 999, "message": {"message_id": 5, "date": 0, "chat": {"id": 666, "type": "private"},
                                             "from": telegram.user(666), "text": "best 7b model"}}  # fmt: skip
 
-    async def main() -> None:
-        application = bot.build()
-        await application.initialize()
-        await bot._post_init(application)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_webhook(**settings)
-        try:
-            assert telegram.webhook is not None
-            assert (telegram.webhook["url"], telegram.webhook["secret_token"]) == (url, secret)
-            refused = [
-                await asyncio.to_thread(post_update, url, forged, None),  # no secret
-                await asyncio.to_thread(post_update, url, forged, "wrong-secret"),
-                await asyncio.to_thread(post_update, url.replace("updates", "other"), forged, secret),  # other path
-                await asyncio.to_thread(post_update, url, {}, secret, b"{not json"),  # garbage from Telegram
-            ]
-            assert refused[:2] == [403, 403] and refused[2] == 404 and refused[3] >= 400, refused
-            update_id = telegram.user_message("best commercial 16GB llama model", user_id=7)
-            await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "7")
-            telegram.user_message("/top", user_id=8)
-            await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "8")
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.shutdown()
-        assert (update_id, 200) in telegram.deliveries
-        assert "llama" in texts(telegram, 7)[0].lower()
-        assert not telegram.sent("sendMessage", 666) and not telegram.sent("getUpdates")
-        assert_all_html_valid(telegram)
+    async def scenario() -> None:
+        assert telegram.webhook is not None
+        assert (telegram.webhook["url"], telegram.webhook["secret_token"]) == (url, secret)
+        refused = [
+            await asyncio.to_thread(post_update, url, forged, None),  # no secret
+            await asyncio.to_thread(post_update, url, forged, "wrong-secret"),
+            await asyncio.to_thread(post_update, url.replace("updates", "other"), forged, secret),  # other path
+            await asyncio.to_thread(post_update, url, {}, secret, b"{not json"),  # garbage from Telegram
+        ]
+        assert refused[:2] == [403, 403] and refused[2] == 404 and refused[3] >= 400, refused
+        delivered.append(telegram.user_message("best commercial 16GB llama model", user_id=7))
+        await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "7")
+        telegram.user_message("/top", user_id=8)
+        await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "8")
 
-    asyncio.run(main())
+    delivered: list[int] = []
+    run(bot, scenario, webhook=settings)
+    assert (delivered[0], 200) in telegram.deliveries
+    assert "llama" in texts(telegram, 7)[0].lower()
+    assert not telegram.sent("sendMessage", 666) and not telegram.sent("getUpdates")
+    assert_all_html_valid(telegram)
 
 
 def test_start_syncs_an_empty_catalog_then_chats_without_a_token(
