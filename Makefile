@@ -44,8 +44,6 @@ train-parser: install
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -c constraints.txt -e '.[dev,train]'
 	$(BIN)/python -m parser_training.train
 
-# Build the image and check it answers a request (parse: the bundled GGUF parser + rules, no network).
-# Needs a running Docker engine; without one it says so and stops without failing.
 # Builds the image and runs the program inside it: with Docker when an engine answers, else with podman
 # (installed when missing) on a debootstrapped Debian base, the image's filesystem run under chroot.
 docker-smoke:

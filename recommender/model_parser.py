@@ -133,10 +133,11 @@ class ModelParser:
     grammar first (cheap), and only when none fits is the grammar run over the whole vocabulary (262k tokens
     for Gemma 3: ~80 ms a token). The output can only be what the grammar admits.
 
-    A forward pass costs ~23 ms a token on 2 cores whatever the batch, so passes are saved where the next
-    token is known: inside the outputs the adapter was trained on (`output_trie`), a token with a single
-    possible successor (`":["` after `t`, `ization` after `summar`) is appended without asking the model and
-    evaluated in one batch with the next; a complete output stops without a pass for the end token.
+    A forward pass for one token costs ~23 ms on 2 cores, and a few more tokens in the same pass cost little
+    (the 262k-word output layer runs once), so passes are saved where the next token is known: inside the
+    outputs the adapter was trained on (`output_trie`), a token with a single possible successor (`":["`
+    after `t`, `ization` after `summar`) is appended without asking the model and evaluated in one batch with
+    the next; a complete output stops without a pass for the end token.
     """
 
     def __init__(self, options: ModelOptions) -> None:

@@ -603,12 +603,8 @@ class Rules:
         )
 
     def parse(self, text: str) -> Filters:
-        return self.read(text)[0]
-
-    def read(self, text: str) -> tuple[Filters, str]:
-        """The filters, and what is left of the request (lower-cased) once every extractor took its words."""
         clean = normalise(text)
         scan = _Scan(original=clean, text=_lower(clean))
         for step in self._steps:
             step(scan)
-        return Filters.from_mapping(scan.found.to_dict()), scan.text
+        return Filters.from_mapping(scan.found.to_dict())

@@ -123,7 +123,7 @@ class CatalogView:
         self.names = [row["id"].lower() for row in rows]
         self._codes: dict[str, tuple[dict[str | None, int], np.ndarray]] = {}
         self._speaks: dict[str, np.ndarray] = {}
-        self._quants: dict[str, np.ndarray] = {}
+        self._quants: dict[str, np.ndarray] | None = None
         self._name_text: dict[str, tuple[str, np.ndarray]] = {}
         for index, row in enumerate(rows):
             self.params[index] = row["params"] if row["params"] else np.nan
@@ -178,7 +178,7 @@ class CatalogView:
 
     def has_quant(self, quants: Iterable[str]) -> np.ndarray:
         """Models with a file at one of `quants` (one column per quant level, built once)."""
-        if not self._quants:
+        if self._quants is None:
             positions: dict[str, list[int]] = defaultdict(list)
             for num, files in self.files.items():
                 index = self.num_position.get(num)
@@ -186,11 +186,11 @@ class CatalogView:
                     continue
                 for quant in {file.quant for file in files}:
                     positions[quant].append(index)
+            self._quants = {}
             for quant, indices in positions.items():
                 column = np.zeros(self.size, dtype=bool)
                 column[indices] = True
                 self._quants[quant] = column
-            self._quants[""] = np.zeros(self.size, dtype=bool)  # built, even when no file has a quant
         keep = np.zeros(self.size, dtype=bool)
         for quant in quants:
             if quant in self._quants:
@@ -211,11 +211,12 @@ class CatalogView:
         longest = max(words, key=len)
         offsets = np.fromiter((match.start() for match in re.finditer(re.escape(longest), text)), np.int64)
         found = np.unique(np.searchsorted(starts, offsets, side="right") - 1).tolist()
-        names = self.names
         others = [word for word in words if word != longest]
-        if part == "id":
-            return [index for index in found if all(word in names[index] for word in others)]
-        return [index for index in found if all(word in names[index].rpartition("/")[2] for word in others)]
+
+        def label(index: int) -> str:
+            return self.names[index] if part == "id" else self.names[index].rpartition("/")[2]
+
+        return [index for index in found if all(word in label(index) for word in others)]
 
     # -- loading ------------------------------------------------------------------------------------------
     @classmethod
