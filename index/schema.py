@@ -5,6 +5,7 @@ An old catalog upgrades in place: each migration runs once, inside the transacti
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -251,6 +252,32 @@ END;
     )
 
 
+def m007_models_num_never_reused(db: sqlite_utils.Database) -> None:
+    """`models.num` becomes AUTOINCREMENT: a num freed by a dropped model is never handed to another one, so
+    anything keyed by num outside the catalog (the search index's vectors) can never point at another model.
+
+    SQLite cannot alter a key in place: the table is copied into one declared with AUTOINCREMENT (the
+    columns as they are now, whatever earlier migrations added), then its indexes and triggers are made
+    again. Nums keep their values, so `models_fts` (keyed by num) stays valid."""
+    table_sql, = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'models'").fetchone()
+    new_sql, count = re.subn(
+        r"^CREATE TABLE models \(\s*num INTEGER PRIMARY KEY\b",
+        "CREATE TABLE models_autoincrement (\n    num INTEGER PRIMARY KEY AUTOINCREMENT",
+        table_sql,
+    )
+    if count != 1:
+        raise ValueError(f"unexpected models table: {table_sql[:200]!r}")
+    dependents = db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'models' AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+    ).fetchall()
+    db.execute(new_sql)
+    db.execute("INSERT INTO models_autoincrement SELECT * FROM models")
+    db.execute("DROP TABLE models")
+    db.execute("ALTER TABLE models_autoincrement RENAME TO models")
+    for (sql,) in dependents:
+        db.execute(sql)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     m001_create_models,
     m002_create_files,
@@ -258,6 +285,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     m004_create_scores,
     m005_create_syncs_and_meta,
     m006_create_fts,
+    m007_models_num_never_reused,
 )
 
 
