@@ -4,6 +4,8 @@ CatalogError                 base class; its docstring (or the message given) is
 ├── NotInCatalog             no model with that id
 ├── CatalogBusy              another sync holds the catalog
 ├── CatalogCorrupt           the database file cannot be opened as a catalog
+├── CatalogWriteFailed       SQLite could not write (disk full, I/O error); the sync changed nothing
+├── TooManyDrops             a complete listing would drop more of the catalog than allowed
 ├── HubError                 talking to the Hub failed
 │   ├── HubUnavailable       the Hub stayed down (5xx, timeouts, dropped connections) after retries
 │   ├── HubRateLimited       the Hub kept answering 429 after waiting as asked
@@ -31,6 +33,25 @@ class CatalogBusy(CatalogError):
 
 class CatalogCorrupt(CatalogError):
     "The catalog file is damaged and cannot be opened"
+
+
+class CatalogWriteFailed(CatalogError):
+    "The catalog could not be written (disk full?); nothing was changed"
+
+
+class TooManyDrops(CatalogError):
+    "This sync would drop too many models; the catalog was left as it was"
+
+    def __init__(self, dropped: int, total: int, max_share: float) -> None:
+        self.dropped = dropped
+        self.total = total
+        self.max_share = max_share
+        super().__init__(
+            f"This sync would drop {dropped:,} of the catalog's {total:,} models ({dropped / max(total, 1):.0%}), "
+            f"more than the {max_share:.0%} allowed (sync.max_drop_share): the catalog was left as it was. "
+            "Check the listing settings (sync.pipeline_tags, sync.filters), or sync again allowing drops "
+            "(sommelier sync --allow-drops) if the Hub really lost them."
+        )
 
 
 class HubError(CatalogError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from .derive import Derived, derive
 from .schema import COUNTER_COLUMNS, MODEL_COLUMNS
 
 MAX_ID_LENGTH = 300
+MAX_COUNT = 10**15  # downloads, likes: far beyond any real count, far inside 64 bits
+MAX_FILE_SIZE = 2**50  # a petabyte
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # cardData keys that are large and not used for filtering
 _CARD_DROP = frozenset({"model-index", "model_index", "widget", "eval_results", "co2_eq_emissions"})
 _COLUMN_INDEX = {name: index for index, (name, _) in enumerate(MODEL_COLUMNS)}
@@ -33,25 +37,44 @@ def _dumps(value: Any) -> str:
         return _SLOW_DUMPS(value)
 
 
-def _int(value: Any) -> int | None:
+def _count(value: Any) -> int | None:
+    """A counter (downloads, likes) from the Hub: a whole number from 0 to MAX_COUNT, else None
+    (10**30 or -1e400 from a broken record would overflow SQLite's 64-bit integers or rank first)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    elif isinstance(value, str) and 0 < len(value.strip()) <= 20 and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and 0 <= value <= MAX_COUNT:
         return value
-    if isinstance(value, float) and value == value and abs(value) < 2**62:
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
     return None
 
 
 def _float(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A finite number no larger than MAX_COUNT in size, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-        return number if number == number else None
+    if isinstance(value, int) and abs(value) > MAX_COUNT:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= MAX_COUNT else None
+
+
+def file_size(value: Any) -> int | None:
+    """A file size in bytes from a repo tree: a whole number from 0 to MAX_FILE_SIZE, else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_FILE_SIZE:
+        return value
     return None
+
+
+def _storable(value: Any) -> Any:
+    """None for a number SQLite cannot store as written (an integer beyond 64 bits, NaN, an infinity)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not INT64_MIN <= value <= INT64_MAX:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _str(value: Any) -> str | None:
@@ -169,11 +192,12 @@ def build_row(record: Mapping[str, Any]) -> tuple[Any, ...] | None:
         _dumps(list(derived.languages)),
         int(derived.uncensored),
         None,  # hash, below
-        _int(record.get("downloads")),
-        _int(record.get("downloadsAllTime")),
-        _int(record.get("likes")),
+        _count(record.get("downloads")),
+        _count(record.get("downloadsAllTime")),
+        _count(record.get("likes")),
         _float(record.get("trendingScore")),
     ]
+    row = [_storable(value) for value in row]  # the last guard: one bad number never costs the whole page
     row[_COLUMN_INDEX["hash"]] = hashlib.blake2b(
         repr([row[index] for index in _HASHED]).encode(), digest_size=12
     ).hexdigest()

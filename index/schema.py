@@ -259,7 +259,7 @@ def m007_models_num_never_reused(db: sqlite_utils.Database) -> None:
     SQLite cannot alter a key in place: the table is copied into one declared with AUTOINCREMENT (the
     columns as they are now, whatever earlier migrations added), then its indexes and triggers are made
     again. Nums keep their values, so `models_fts` (keyed by num) stays valid."""
-    table_sql, = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'models'").fetchone()
+    (table_sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'models'").fetchone()
     new_sql, count = re.subn(
         r"^CREATE TABLE models \(\s*num INTEGER PRIMARY KEY\b",
         "CREATE TABLE models_autoincrement (\n    num INTEGER PRIMARY KEY AUTOINCREMENT",

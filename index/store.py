@@ -24,7 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from .derive import stricter
-from .errors import CatalogBusy, CatalogCorrupt
+from .errors import CatalogBusy, CatalogCorrupt, CatalogError, CatalogWriteFailed
 from .quants import is_model_gguf, quant_of
 from .schema import (
     CONTENT_COLUMNS,
@@ -151,6 +151,14 @@ class Catalog:
         if not self._staging:
             return 0
         return int(self.db.execute("SELECT count(*) FROM staging").fetchone()[0])
+
+    def unstaged_count(self) -> int:
+        """Catalog models absent from staging: those a complete sync would drop."""
+        if not self._staging:
+            return self.count()
+        return int(
+            self.db.execute("SELECT count(*) FROM models WHERE id NOT IN (SELECT id FROM staging)").fetchone()[0]
+        )
 
     def keep_top_staged(self, limit: int) -> None:
         """Keep only the `limit` most downloaded staged models."""
@@ -536,6 +544,30 @@ class Catalog:
             os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if os.path.exists(p)
         )
         return figures
+
+
+# SQLite's result codes for a write the disk refused, and what the admin is told.
+_WRITE_FAILURES = (
+    ("SQLITE_FULL", "database or disk is full", "the disk is full"),
+    ("SQLITE_IOERR", "disk i/o error", "a disk I/O error"),
+    ("SQLITE_READONLY", "readonly database", "the catalog file is read-only"),
+    ("SQLITE_CANTOPEN", "unable to open database file", "a file could not be created"),
+)
+
+
+def write_error(error: sqlite3.Error) -> CatalogError | None:
+    """The CatalogError for a SQLite error the disk or another process caused (disk full, I/O error,
+    read-only file, a lock held too long, a damaged file); None for any other error (a bug: let it raise)."""
+    name = str(getattr(error, "sqlite_errorname", "") or "")
+    text = str(error).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return CatalogBusy()
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
+        return CatalogCorrupt()
+    for code, words, cause in _WRITE_FAILURES:
+        if name.startswith(code) or words in text:
+            return CatalogWriteFailed(f"The catalog could not be written ({cause}); nothing was changed")
+    return None
 
 
 def _decode(key: str, value: Any) -> Any:

@@ -1,12 +1,15 @@
 """One sync run: list the Hub → derive → stage → fetch GGUF trees → apply atomically → scores.
 
-Nothing is dropped unless the listing was walked to its end; a Hub that stays down stops the run
-with a HubError and leaves the catalog exactly as it was.
+Nothing is dropped unless the listing was walked to its end, and a listing that would drop more than
+`max_drop_share` of the catalog (an empty page, a mistyped pipeline tag) is refused with TooManyDrops unless
+drops are allowed. A Hub that stays down stops the run with a HubError, a disk that refuses the write with
+CatalogWriteFailed: either way the catalog is left exactly as it was.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,13 +17,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogError, HubError
+from .errors import CatalogError, HubError, TooManyDrops
 from .hub import Hub
-from .rows import build_row, record_id
+from .rows import build_row, file_size, record_id
 from .scores import ScoreSource, refresh_scores
-from .store import Catalog
+from .store import Catalog, write_error
 
 log = logging.getLogger(__name__)
+
+# Fewer drops than this are never refused, unless they empty the catalog: a small catalog losing a
+# model or two is no accident.
+DROP_CHECK_MIN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,8 @@ class SyncOptions:
     batch_size: int = 2000
     score_sources: tuple[ScoreSource, ...] = ()
     cache_dir: Path | None = None
+    max_drop_share: float = 0.2  # refuse a complete listing that would drop more of the catalog than this
+    allow_drops: bool = False  # ...unless asked
 
 
 @dataclass(slots=True)
@@ -110,22 +119,31 @@ def run_sync(
     on_progress: ProgressCallback | None = None,
     now: datetime | None = None,
 ) -> SyncReport:
-    """Bring the catalog up to date with the Hub. Raises HubError when the Hub stays unreachable
-    (the catalog is then unchanged) and CatalogBusy when another sync is running."""
+    """Bring the catalog up to date with the Hub. Raises HubError when the Hub stays unreachable,
+    TooManyDrops when the listing would drop too much of the catalog, CatalogWriteFailed when the disk
+    refuses the write (the catalog is unchanged in all three) and CatalogBusy when another sync is running."""
     moment = now or datetime.now(UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     progress = Progress()
     notify: ProgressCallback = on_progress or (lambda _: None)
     with catalog.sync_lock():
-        sync_id = catalog.start_sync(stamp)
-        catalog.begin_staging()
         try:
+            sync_id = catalog.start_sync(stamp)
+        except sqlite3.Error as error:
+            failure = write_error(error)
+            if failure is None:
+                raise
+            raise failure from error
+        try:
+            catalog.begin_staging()
             complete = _list(catalog, hub, options, progress, notify)
             if options.limit is not None:
                 catalog.keep_top_staged(options.limit)
             listed = catalog.staged_count()
             stale_before = (moment - timedelta(days=options.stale_days)).strftime("%Y-%m-%dT%H:%M:%S")
             below = catalog.drop_staged_below(options.min_downloads, stale_before, options.stale_min_downloads)
+            if complete:
+                _check_drops(catalog, options)
             warnings = _fetch_trees(catalog, hub, options, progress, notify)
             progress.phase = "applying"
             notify(progress)
@@ -133,9 +151,10 @@ def run_sync(
                 complete=complete, now=stamp, day=moment.date().isoformat(), history_days=options.history_days
             )
         except Exception as error:
-            catalog.end_staging()
-            message = str(error) if isinstance(error, CatalogError) else f"{type(error).__name__}: {error}"
-            catalog.finish_sync(sync_id, _stamp(), "failed", message=message[:500], listed=progress.models)
+            failure = write_error(error) if isinstance(error, sqlite3.Error) else None
+            _record_failure(catalog, sync_id, failure or error, progress.models)
+            if failure is not None:
+                raise failure from error
             raise
         scores: dict[str, int] = {}
         if options.score_sources:
@@ -143,19 +162,25 @@ def run_sync(
             notify(progress)
             scores, score_warnings = refresh_scores(catalog, hub, options.score_sources, options.cache_dir)
             warnings.extend(score_warnings)
-        catalog.finish_sync(
-            sync_id,
-            _stamp(),
-            "ok",
-            complete=int(complete),
-            listed=listed,
-            added=result.added,
-            updated=result.updated,
-            dropped=result.dropped,
-            trees=result.trees,
-            skipped=progress.skipped,
-            message="; ".join(warnings)[:500] or None,
-        )
+        try:
+            catalog.finish_sync(
+                sync_id,
+                _stamp(),
+                "ok",
+                complete=int(complete),
+                listed=listed,
+                added=result.added,
+                updated=result.updated,
+                dropped=result.dropped,
+                trees=result.trees,
+                skipped=progress.skipped,
+                message="; ".join(warnings)[:500] or None,
+            )
+        except sqlite3.Error as error:  # the catalog is updated; only its log line could not be written
+            if write_error(error) is None:
+                raise
+            log.warning("The sync was applied but could not be recorded in the syncs table: %s", error)
+            warnings.append("the sync could not be recorded in the syncs table (disk full?)")
     progress.phase = "done"
     progress.calls = hub.calls
     notify(progress)
@@ -180,6 +205,30 @@ def run_sync(
 
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _check_drops(catalog: Catalog, options: SyncOptions) -> None:
+    """Refuse a complete listing that would drop more than `max_drop_share` of the catalog."""
+    if options.allow_drops:
+        return
+    total = catalog.count()
+    dropped = catalog.unstaged_count()
+    if dropped > total * options.max_drop_share and dropped >= min(DROP_CHECK_MIN, total):
+        raise TooManyDrops(dropped, total, options.max_drop_share)
+
+
+def _record_failure(catalog: Catalog, sync_id: int, error: BaseException, listed: int) -> None:
+    """Mark the run failed in the syncs table, as well as the disk allows: on a full disk even that may fail,
+    and the error the caller raises must stay the sync's own."""
+    message = str(error) if isinstance(error, CatalogError) else f"{type(error).__name__}: {error}"
+    try:
+        catalog.end_staging()
+    except sqlite3.Error as failure:
+        log.warning("Could not remove the staging tables of the failed sync: %s", failure)
+    try:
+        catalog.finish_sync(sync_id, _stamp(), "failed", message=message[:500], listed=listed)
+    except sqlite3.Error as failure:
+        log.warning("Could not record the failed sync: %s", failure)
 
 
 def _list(catalog: Catalog, hub: Hub, options: SyncOptions, progress: Progress, notify: ProgressCallback) -> bool:
@@ -253,7 +302,7 @@ def _fetch_trees(
                 break
             continue
         in_a_row = 0
-        catalog.stage_tree(repo_id, sha, ((item.path, item.size) for item in files))
+        catalog.stage_tree(repo_id, sha, ((item.path, file_size(item.size)) for item in files))
         progress.trees_done += 1
         progress.calls = hub.calls
         notify(progress)
@@ -262,4 +311,4 @@ def _fetch_trees(
     return warnings
 
 
-__all__ = ["HubError", "Listing", "Progress", "SyncOptions", "SyncReport", "run_sync"]
+__all__ = ["HubError", "Listing", "Progress", "SyncOptions", "SyncReport", "TooManyDrops", "run_sync"]
