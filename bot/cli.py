@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--limit", type=int, help="only the N most downloaded models (no drops)")
     sync.add_argument("--no-trees", action="store_true", help="skip fetching GGUF file sizes")
     sync.add_argument("--no-scores", action="store_true", help="skip importing leaderboard scores")
+    sync.add_argument("--allow-drops", action="store_true", help="drop models however many the Hub no longer lists")
     sync.add_argument("--json", action="store_true", help="print the report as JSON")
     sync.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -52,6 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync.max_tree_failures", 10, "Stop fetching file trees after this many failures in a row."),
     Setting("sync.history_days", 30, "Days of download/like snapshots kept for trends."),
     Setting("sync.batch_size", 2000, "Models written to staging per transaction."),
+    Setting("sync.max_drop_share", 0.2, "Refuse a sync that would drop more than this share of the catalog."),
     Setting("index.enabled", True, "Keep the semantic search index in step with the catalog on every sync."),
     Setting(
         "index.embedder",
@@ -270,6 +271,7 @@ def _build(values: dict[str, Any]) -> Settings:
         max_tree_failures=values["sync.max_tree_failures"],
         history_days=values["sync.history_days"],
         batch_size=max(1, values["sync.batch_size"]),
+        max_drop_share=values["sync.max_drop_share"],
         score_sources=score_sources,
         cache_dir=home / "cache",
     )
