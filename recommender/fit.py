@@ -2,22 +2,36 @@
 
 Memory ≈ weights + KV cache + runtime overhead (PRODUCT.md):
 - weights: the real GGUF file size when the catalog has it (split files summed), else parameters × the
-  quant's measured bits per weight (MoE: every expert is in memory);
-- KV cache: 2 (K and V) × layers × context × KV heads × head dim × 2 bytes (f16); grouped-query attention
-  through the KV head count; Gemma 2/3 sliding-window layers hold only the window; an unknown geometry
-  gets a conservative estimate from the parameter count, and says so;
+  quant's measured bits per weight (MoE: every expert is in memory; the active parameters only set the speed);
+  the vision projector (mmproj) is added when vision is asked;
+- KV cache, per layer that holds one (`kv_cache_bytes`), as llama.cpp allocates it:
+  - full-attention layers: 2 (K and V) × context × KV heads × head dim × bytes per element — grouped-query
+    and multi-query attention through the KV head count;
+  - sliding-window layers (Gemma 2/3, gpt-oss, Cohere2; Llama 4's chunks): the window plus one micro-batch
+    (512 tokens), at most the context. A window on *every* layer (Mistral-7B-v0.1, Phi-3) is cached for the full
+    context by llama.cpp, so it counts as full attention;
+  - multi-head latent attention (DeepSeek V2/V3, Kimi K2): one compressed latent per token and layer,
+    kv_lora_rank + qk_rope_head_dim elements;
+  - recurrent layers of hybrids (Qwen3-Next, Qwen 3.5, Jamba, Granite 4 hybrids, Nemotron-H) hold none;
+  - bytes per element: f16 2, q8_0 1.0625, q4_0 0.5625 (the KV cache type, an option of the fit);
+  - an unknown geometry takes the row of configs/kv_fallback.toml for the architecture and size class (real
+    configs), else a conservative estimate from the parameter count; either is said in the notes;
 - overhead: compute buffers and runtime, a fixed allowance.
 Apple unified memory counts only the share the GPU may use (default 70%).
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
 
 FitLevel = Literal["gpu", "partial", "cpu", "no"]
 MemoryKind = Literal["ram", "vram", "unified"]
+KVCacheType = Literal["f16", "q8_0", "q4_0"]
 
 GB = 1e9
 # Effective bits per weight measured by llama.cpp for an 8B model (PRODUCT.md); unlisted types estimated.
@@ -52,6 +66,12 @@ DEFAULT_CONTEXT = 4096
 OVERHEAD_BYTES = 0.5 * GB
 UNKNOWN_KV_BYTES_PER_TOKEN_PER_B = 0.075e6  # Llama-2-7B without GQA: 0.52 MB a token; scaled by size
 SLIDING_SHARE = {"gemma3": 5 / 6, "gemma3n": 5 / 6, "gemma2": 1 / 2}  # share of layers using the window
+# bytes per cached element: ggml's block sizes (q8_0: 34 bytes per 32 values, q4_0: 18 per 32)
+KV_BYTES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "f32": 4.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+KV_CACHE_TYPES: tuple[str, ...] = ("f16", "q8_0", "q4_0")
+UBATCH = 512  # llama.cpp keeps the window plus one micro-batch in a sliding-window layer
+MMPROJ_GUESS_BYTES = 0.9 * GB  # a vision projector when its file size is unknown (SigLIP-class, f16)
+FALLBACK_TABLE = Path(__file__).resolve().parent.parent / "configs" / "kv_fallback.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +86,15 @@ class Shape:
     head_dim: int | None = None
     sliding_window: int | None = None
     context_length: int | None = None
+    full_layers: int | None = None  # layers caching the whole context (None: every layer but the sliding ones)
+    swa_layers: int | None = None  # layers caching only the window (None: by architecture, Gemma 2/3)
+    kv_lora_rank: int | None = None  # multi-head latent attention: the compressed latent ...
+    qk_rope_head_dim: int | None = None  # ... and its RoPE part, cached per token and layer
+    active_params: int | None = None  # MoE: parameters used per token
+    experts: int | None = None
+    experts_active: int | None = None
+    mmproj_bytes: int | None = None  # the vision projector file, when the repo has one
+    family: str | None = None  # for the fallback table when the geometry is unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +111,8 @@ class Budget:
     context: int = DEFAULT_CONTEXT
     unified_share: float = 0.70  # of Apple unified memory the GPU may use
     offload_ram_gb: float = 16.0  # system RAM assumed beside a GPU for partial offload
+    kv_cache: KVCacheType = "f16"  # llama.cpp's --cache-type-k/-v
+    vision: bool = False  # images asked: the vision projector is loaded too
 
     @property
     def usable_bytes(self) -> float:
@@ -97,12 +128,15 @@ class Estimate:
     kv_bytes: float
     overhead_bytes: float
     exact_weights: bool  # from the real file size
-    kv_estimated: bool  # geometry unknown: conservative
+    kv_estimated: bool  # geometry unknown: from the fallback table or conservative
     context: int
+    kv_cache: str = "f16"
+    kv_note: str | None = None  # where the KV geometry came from when it was not the model's own
+    mmproj_bytes: float = 0.0  # the vision projector, when vision is asked
 
     @property
     def needed_bytes(self) -> float:
-        return self.weights_bytes + self.kv_bytes + self.overhead_bytes
+        return self.weights_bytes + self.kv_bytes + self.overhead_bytes + self.mmproj_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,19 +162,78 @@ def weights_bytes(params: int, quant: str, output_params: int | None = None) -> 
     return params * bits / 8 if bits else None
 
 
-def kv_cache_bytes(shape: Shape, context: int) -> tuple[float, bool]:
-    """(bytes of f16 KV cache at `context` tokens, whether it is a conservative guess)."""
+def kv_cache_bytes(shape: Shape, context: int, cache_type: str = "f16") -> tuple[float, bool]:
+    """(bytes of KV cache at `context` tokens, whether the geometry was guessed)."""
+    size, guessed, _note = kv_cache(shape, context, cache_type)
+    return size, guessed
+
+
+def kv_cache(shape: Shape, context: int, cache_type: str = "f16") -> tuple[float, bool, str | None]:
+    """(bytes of KV cache at `context` tokens, whether the geometry was guessed, where a guess came from)."""
     context = max(1, context)
+    per_element = KV_BYTES.get(cache_type.lower(), 2.0)
+    if shape.full_layers == 0 and not shape.swa_layers:
+        return 0.0, False, None  # no attention layer: a recurrent model (Mamba, RWKV)
+    if shape.n_layers and shape.kv_lora_rank and shape.qk_rope_head_dim:
+        layers = shape.full_layers if shape.full_layers is not None else shape.n_layers
+        return layers * context * (shape.kv_lora_rank + shape.qk_rope_head_dim) * per_element, False, None
     if shape.n_layers and shape.n_kv_heads and shape.head_dim:
-        per_layer_token = 2 * shape.n_kv_heads * shape.head_dim * 2
-        share = SLIDING_SHARE.get((shape.architecture or "").lower().replace("forcausallm", ""), 0.0)
-        if shape.sliding_window and share and shape.sliding_window < context:
-            tokens = share * shape.sliding_window + (1 - share) * context
+        return _layered_kv(shape, shape.n_layers, shape.n_kv_heads, shape.head_dim, context, per_element), False, None
+    row = fallback_row(shape.architecture, shape.family, shape.params)
+    if row is not None:
+        layers, kv_heads, head_dim = int(row["layers"]), int(row["kv_heads"]), int(row["head_dim"])
+        guess = Shape(
+            params=shape.params,
+            architecture=shape.architecture,
+            sliding_window=row.get("sliding_window"),
+            full_layers=row.get("full_layers"),
+            swa_layers=row.get("swa_layers", 0),
+            kv_lora_rank=row.get("kv_lora_rank"),
+            qk_rope_head_dim=row.get("qk_rope_head_dim"),
+        )
+        if guess.kv_lora_rank and guess.qk_rope_head_dim:
+            size = layers * context * (guess.kv_lora_rank + guess.qk_rope_head_dim) * per_element
         else:
-            tokens = context
-        return shape.n_layers * tokens * per_layer_token, False
+            size = _layered_kv(guess, layers, kv_heads, head_dim, context, per_element)
+        return size, True, f"KV geometry of {row['name']} ({row['source']}), not this model's own"
     params_b = (shape.params or 7e9) / 1e9
-    return UNKNOWN_KV_BYTES_PER_TOKEN_PER_B * params_b * context, True
+    return UNKNOWN_KV_BYTES_PER_TOKEN_PER_B * params_b * context * per_element / 2, True, None
+
+
+def _layered_kv(shape: Shape, layers: int, kv_heads: int, head_dim: int, context: int, per_element: float) -> float:
+    per_token = 2 * kv_heads * head_dim * per_element
+    swa = shape.swa_layers
+    if swa is None:  # catalogs written before the layer pattern was stored: by architecture
+        share = SLIDING_SHARE.get((shape.architecture or "").lower().replace("forcausallm", ""), 0.0)
+        swa = round(layers * share) if shape.sliding_window else 0
+    full = shape.full_layers if shape.full_layers is not None else layers - swa
+    window = min(context, (shape.sliding_window or context) + UBATCH) if swa else 0
+    return (full * context + swa * window) * per_token
+
+
+@cache
+def _fallback_rows(path: Path = FALLBACK_TABLE) -> tuple[dict[str, Any], ...]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError:
+        return ()
+    return tuple(row for row in data.get("row", []) if isinstance(row, dict))
+
+
+def fallback_row(architecture: str | None, family: str | None, params: int | None) -> dict[str, Any] | None:
+    """The configs/kv_fallback.toml row for a model of unknown geometry: its architecture (or family), the
+    row whose parameter class is nearest to the model's size."""
+    if not params:
+        return None
+    keys = {k.lower() for k in (architecture, family) if k}
+    keys |= {k.removesuffix("forcausallm").removesuffix("forconditionalgeneration") for k in keys}
+    rows = [row for row in _fallback_rows() if keys & {str(m).lower() for m in row.get("match", [])}]
+    if not rows:
+        rows = [row for row in _fallback_rows() if "*" in row.get("match", [])]
+    if not rows:
+        return None
+    return min(rows, key=lambda row: abs(float(row["params_b"]) - params / 1e9) / float(row["params_b"]))
 
 
 def file_sizes(files: Iterable[QuantFile]) -> dict[str, tuple[str, int]]:
@@ -161,8 +254,11 @@ def estimate(
     context: int,
     files: Sequence[QuantFile] = (),
     totals: dict[str, tuple[str, int]] | None = None,
+    kv_cache_type: str = "f16",
+    vision: bool = False,
 ) -> Estimate | None:
-    """Memory for `shape` at `quant` and `context`; `totals` (from `file_sizes(files)`) saves recomputing it."""
+    """Memory for `shape` at `quant` and `context`; `totals` (from `file_sizes(files)`) saves recomputing it.
+    `kv_cache_type`: f16, q8_0 or q4_0; `vision`: add the vision projector."""
     quant = quant.upper()
     known = (totals if totals is not None else file_sizes(files)).get(quant)
     if known:
@@ -174,8 +270,9 @@ def estimate(
         if guess is None:
             return None
         weights, exact, path = guess, False, None
-    kv, guessed = kv_cache_bytes(shape, context)
-    return Estimate(quant, path, weights, kv, OVERHEAD_BYTES, exact, guessed, context)
+    kv, guessed, note = kv_cache(shape, context, kv_cache_type)
+    mmproj = float(shape.mmproj_bytes or MMPROJ_GUESS_BYTES) if vision else 0.0
+    return Estimate(quant, path, weights, kv, OVERHEAD_BYTES, exact, guessed, context, kv_cache_type, note, mmproj)
 
 
 def level_of(needed: float, budget: Budget) -> FitLevel:
@@ -198,7 +295,13 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
     best level reachable with a lower quant (said so), else the smallest estimate with level "no"."""
     known = file_sizes(files)
     candidates = [quant for quant in QUALITY_ORDER if quant in known] if known else list(COMMON_QUANTS_ORDER)
-    estimates = [e for e in (estimate(shape, quant, budget.context, (), known) for quant in candidates) if e]
+    estimates = [
+        e
+        for e in (
+            estimate(shape, quant, budget.context, (), known, budget.kv_cache, budget.vision) for quant in candidates
+        )
+        if e
+    ]
     if not estimates:
         return Fit("no", None, budget, notes=("parameter count unknown: cannot estimate",))
     floor = QUALITY_ORDER.index(PREFERRED_FLOOR)
@@ -223,7 +326,18 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
     if below:
         notes.append(f"only a quant below {PREFERRED_FLOOR} fits: expect lower quality")
     if chosen.kv_estimated:
-        notes.append("architecture unknown: KV cache estimated conservatively")
+        notes.append(chosen.kv_note or "architecture unknown: KV cache estimated conservatively")
+    if budget.kv_cache != "f16":
+        notes.append(f"KV cache quantized to {budget.kv_cache}")
+    if budget.vision:
+        if shape.mmproj_bytes:
+            notes.append("vision projector (mmproj) included")
+        else:
+            notes.append("vision projector size estimated (no mmproj file listed)")
+    if shape.experts and shape.active_params:
+        notes.append(
+            f"MoE: all {shape.experts} experts in memory; runs at the speed of {shape.active_params / 1e9:.1f}B active"
+        )
     if not chosen.exact_weights:
         notes.append("file size estimated from the parameter count")
     return Fit(level, chosen, budget, below, tuple(notes))

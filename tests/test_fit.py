@@ -4,6 +4,7 @@ the choice of quant, and the estimate against the real GGUF file sizes of ../sha
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import pytest
 
@@ -15,6 +16,7 @@ from recommender.fit import (
     Shape,
     best_fit,
     estimate,
+    kv_cache,
     kv_cache_bytes,
     level_of,
 )
@@ -43,9 +45,48 @@ def test_sliding_window_layers_hold_only_the_window() -> None:
     assert windowed < dense / 4  # 5 of 6 layers keep 1024 tokens
 
 
-def test_unknown_geometry_is_conservative_and_said() -> None:
-    kv, guessed = kv_cache_bytes(Shape(params=7_000_000_000), 4096)
+def test_unknown_geometry_takes_the_fallback_row_of_a_real_config_and_says_so() -> None:
+    kv, guessed, note = kv_cache(Shape(params=7_000_000_000, architecture="Qwen2ForCausalLM"), 4096)
+    assert guessed and kv == 2 * 28 * 4096 * 4 * 128 * 2  # the Qwen2-7B row, not a 2023 multi-head layout
+    assert note is not None and "Qwen2-7B" in note and "qwen2_7b.json" in note
+    unknown, guessed, note = kv_cache(Shape(params=8_000_000_000, architecture="SomethingNew"), 4096)
+    assert guessed and unknown == 2 * 32 * 4096 * 8 * 128 * 2 and "Llama-3.1-8B" in (note or "")
+    fit = best_fit(Shape(params=7_000_000_000, architecture="Qwen2ForCausalLM"), Budget(16))
+    assert any("Qwen2-7B" in line for line in fit.notes)
+
+
+def test_no_parameter_count_and_no_geometry_is_conservative() -> None:
+    kv, guessed = kv_cache_bytes(Shape(params=None), 4096)
     assert guessed and kv >= 2 * 32 * 4096 * 32 * 128 * 2 * 0.99  # Llama 2 7B without GQA
+
+
+def test_kv_cache_quantization_and_its_note() -> None:
+    f16, _ = kv_cache_bytes(LLAMA_8B, 8192)
+    q8, _ = kv_cache_bytes(LLAMA_8B, 8192, "q8_0")
+    q4, _ = kv_cache_bytes(LLAMA_8B, 8192, "q4_0")
+    assert q8 == f16 * 34 / 64 and q4 == f16 * 18 / 64
+    fit = best_fit(LLAMA_8B, Budget(8, "vram", 32768, kv_cache="q8_0"))
+    assert fit.estimate is not None and fit.estimate.kv_cache == "q8_0"
+    assert "KV cache quantized to q8_0" in fit.notes
+
+
+def test_vision_adds_the_projector() -> None:
+    with_file = replace(LLAMA_8B, mmproj_bytes=600_000_000)
+    plain = estimate(with_file, "Q4_K_M", 4096)
+    seeing = estimate(with_file, "Q4_K_M", 4096, vision=True)
+    assert plain is not None and seeing is not None
+    assert seeing.needed_bytes - plain.needed_bytes == 600_000_000
+    guessed = estimate(LLAMA_8B, "Q4_K_M", 4096, vision=True)
+    assert guessed is not None and guessed.mmproj_bytes > 0
+    fit = best_fit(LLAMA_8B, Budget(16, vision=True))
+    assert "vision projector size estimated (no mmproj file listed)" in fit.notes
+
+
+def test_moe_counts_every_expert_and_says_the_active_size() -> None:
+    moe = Shape(params=46_700_000_000, n_layers=32, n_kv_heads=8, head_dim=128, experts=8, active_params=12_900_000_000)
+    fit = best_fit(moe, Budget(64))
+    assert fit.estimate is not None and fit.estimate.weights_bytes > 46.7e9 * 4.5 / 8
+    assert any("all 8 experts in memory" in note and "12.9B active" in note for note in fit.notes)
 
 
 def test_real_file_sizes_are_used_exactly() -> None:
