@@ -91,6 +91,7 @@ JSON_COLUMNS = frozenset(
         "tasks",
         "languages",
         "inherited",
+        "shape",
     }
 )
 
@@ -278,6 +279,27 @@ def m007_models_num_never_reused(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+def m008_create_shapes(db: sqlite_utils.Database) -> None:
+    """Model shapes read from config.json files and GGUF headers (index/shape_sync.py), one row per repo and
+    the revision it was read at; `models.shape` holds the shape in use (own or inherited, see `inherited`)
+    and `models.shape_source` where an own shape came from."""
+    _run(
+        db,
+        """
+CREATE TABLE shapes (
+    id TEXT PRIMARY KEY COLLATE NOCASE,
+    sha TEXT,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    shape TEXT,
+    fetched_at TEXT NOT NULL
+);
+ALTER TABLE models ADD COLUMN shape TEXT;
+ALTER TABLE models ADD COLUMN shape_source TEXT;
+""",
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     m001_create_models,
     m002_create_files,
@@ -286,6 +308,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     m005_create_syncs_and_meta,
     m006_create_fts,
     m007_models_num_never_reused,
+    m008_create_shapes,
 )
 
 

@@ -54,6 +54,7 @@ INHERITED_FIELDS = (
     "n_kv_heads",
     "head_dim",
     "sliding_window",
+    "shape",
 )
 
 
