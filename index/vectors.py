@@ -1,5 +1,8 @@
 """The vector index: one FAISS vector per catalog model, keyed by `models.num`, kept in step with the catalog.
 
+A num is never handed to another model (`models.num` is AUTOINCREMENT since migration m007), so a vector
+can only ever describe the model it was embedded for, however old the index that holds it.
+
 Files in the index folder:
 
 - `vectors-<token>.faiss`: the FAISS index (`IndexIDMap2` over `IndexFlatIP`, or over `IndexHNSWFlat`).
@@ -14,6 +17,10 @@ new or changed documents and removes the vectors of models gone from the catalog
 
 Search results are checked against the catalog when one is given: a num no longer in the catalog, or
 whose document changed since it was embedded, is never served.
+
+After a sync, `refresh_index(folder, catalog, embedder)` brings the folder in step (any process may call it;
+writers take turns). A long-running reader serves through a `LiveIndex`, which notices a new sidecar on
+its next read and swaps the new index in whole, so every read sees one index or the other.
 """
 
 from __future__ import annotations
@@ -55,6 +62,8 @@ EMBED_BATCH = 256
 NAME_QUERY_CHARS = 300
 
 IndexKind = Literal["flat", "hnsw"]
+# What identifies one written sidecar: os.replace gives every new one a new inode.
+Stamp = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +73,7 @@ class UpdateReport:
     removed: int
     unchanged: int
     seconds: float
+    generation: int = -1  # the catalog generation the index now describes
 
 
 def _faiss() -> Any:
@@ -104,6 +114,7 @@ class VectorIndex:
         self.embedder_name: str | None = None
         self.dim = 0
         self.file: str | None = None
+        self.stamp: Stamp | None = None  # the sidecar this index was loaded from or wrote
         # (nums sorted, storage position of each sorted num, num at each storage position)
         self._positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._buffers = threading.local()
@@ -166,6 +177,7 @@ class VectorIndex:
         faiss = _faiss()
         self._reset(embedder)
         sidecar_path = self.folder / SIDECAR
+        stamp = sidecar_stamp(self.folder)
         if not sidecar_path.exists():
             if self.folder.exists() and any(self.folder.glob("vectors-*.faiss")):
                 log.warning("vector index: the sidecar %s is missing; rebuilding the index", sidecar_path)
@@ -201,6 +213,7 @@ class VectorIndex:
         self.hashes = dict(zip(nums, hashes, strict=True))
         self.generation = generation
         self.file = file
+        self.stamp = stamp
         return True
 
     def _reset(self, embedder: Embedder) -> None:
@@ -216,6 +229,7 @@ class VectorIndex:
         self.generation = -1
         self.dim = dim
         self.file = None
+        self.stamp = None
         self._positions = None
 
     def _new_index(self, dim: int) -> Any:
@@ -236,39 +250,75 @@ class VectorIndex:
         return len(self.hashes)
 
     # -- updating -----------------------------------------------------------------------------------
+    @classmethod
+    def refreshed(
+        cls,
+        folder: str | Path,
+        catalog: Catalog,
+        embedder: Embedder,
+        *,
+        kind: IndexKind = "flat",
+        hnsw_m: int = 32,
+        ef_search: int = 256,
+        ef_construction: int = 200,
+    ) -> tuple[VectorIndex, UpdateReport]:
+        """The index in `folder` brought in step with the catalog, as a new object (never one being searched),
+        and what it took. Loads and updates under the folder's writer lock, so concurrent refreshes (the bot's,
+        a CLI sync's) take turns and each starts from the other's result; nothing is embedded or written when
+        the folder already describes the catalog's generation."""
+        started = time.perf_counter()
+        index = cls(folder, kind=kind, hnsw_m=hnsw_m, ef_search=ef_search, ef_construction=ef_construction)
+        with index._lock():
+            index.load(embedder)
+            if index.stale(catalog):
+                return index, index._update(catalog, embedder)
+        seconds = time.perf_counter() - started
+        return index, UpdateReport(0, 0, 0, len(index), seconds, generation=index.generation)
+
     def update(self, catalog: Catalog, embedder: Embedder) -> UpdateReport:
-        """Embed new and changed documents, drop vectors of models gone from the catalog, write atomically."""
+        """Embed new and changed documents, drop vectors of models gone from the catalog, write atomically.
+        Changes this object in place: never call it on an index other threads are searching (`refresh_index`
+        and `LiveIndex.refresh` update a fresh copy instead)."""
+        with self._lock():
+            return self._update(catalog, embedder)
+
+    def _update(self, catalog: Catalog, embedder: Embedder) -> UpdateReport:
+        """`update`, for a caller holding the folder's writer lock."""
         started = time.perf_counter()
         if self.embedder_name != embedder.name or self.dim != embedder.dim:
             self._reset(embedder)
-        with self._lock():
-            # read the generation first: rows committed after it make the index look stale, never fresh
-            generation = catalog.generation()
-            seen: set[int] = set()
-            todo: dict[int, tuple[str, str]] = {}  # num → (document, hash), for new and changed rows only
-            changed: list[int] = []
-            for row in catalog.db.query(f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM models"):
-                num = int(row["num"])
-                seen.add(num)
-                text = document(row)
-                digest = document_hash(text)
-                known = self.hashes.get(num)
-                if known != digest:
-                    todo[num] = (text, digest)
-                    if known is not None:
-                        changed.append(num)
-            removed = [num for num in self.hashes if num not in seen]
-            added = len(todo) - len(changed)
-            unchanged = len(seen) - len(todo)
-            vectors = self._embed([text for text, _ in todo.values()], embedder)
-            self._apply(removed + changed, list(todo), vectors)
-            for num in removed:
-                del self.hashes[num]
-            for num, (_, digest) in todo.items():
-                self.hashes[num] = digest
-            self.generation = generation
+        # read the generation first: rows committed after it make the index look stale, never fresh
+        generation = catalog.generation()
+        seen: set[int] = set()
+        todo: dict[int, tuple[str, str]] = {}  # num → (document, hash), for new and changed rows only
+        changed: list[int] = []
+        for row in catalog.db.query(f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM models"):
+            num = int(row["num"])
+            seen.add(num)
+            text = document(row)
+            digest = document_hash(text)
+            known = self.hashes.get(num)
+            if known != digest:
+                todo[num] = (text, digest)
+                if known is not None:
+                    changed.append(num)
+        removed = [num for num in self.hashes if num not in seen]
+        added = len(todo) - len(changed)
+        unchanged = len(seen) - len(todo)
+        vectors = self._embed([text for text, _ in todo.values()], embedder)
+        self._apply(removed + changed, list(todo), vectors)
+        for num in removed:
+            del self.hashes[num]
+        for num, (_, digest) in todo.items():
+            self.hashes[num] = digest
+        self.generation = generation
+        if todo or removed or self.file is None or not (self.folder / self.file).exists():
             self._write()
-        report = UpdateReport(added, len(changed), len(removed), unchanged, time.perf_counter() - started)
+        else:  # nothing to embed or remove (a sync that changed only download counts): a new sidecar only
+            self._write_sidecar(self.file)
+        report = UpdateReport(
+            added, len(changed), len(removed), unchanged, time.perf_counter() - started, generation=generation
+        )
         log.info("vector index: %s", report)
         return report
 
@@ -313,6 +363,15 @@ class VectorIndex:
             self._faiss_index = None  # the FAISS copy was only needed to write
         _fsync(scratch)
         os.replace(scratch, self.folder / file)
+        self._write_sidecar(file)
+        for old in self.folder.glob("vectors-*.faiss"):
+            if old.name != file:
+                old.unlink(missing_ok=True)
+        for old in self.folder.glob(".*.tmp"):
+            old.unlink(missing_ok=True)
+
+    def _write_sidecar(self, file: str) -> None:
+        """Replace the sidecar (the commit point) with one naming `file` and describing this index."""
         nums = list(self.hashes)
         meta = {
             "version": SIDECAR_VERSION,
@@ -331,11 +390,7 @@ class VectorIndex:
         _fsync(scratch_meta)
         os.replace(scratch_meta, sidecar)  # the commit point
         self.file = file
-        for old in self.folder.glob("vectors-*.faiss"):
-            if old.name != file:
-                old.unlink(missing_ok=True)
-        for old in self.folder.glob(".*.tmp"):
-            old.unlink(missing_ok=True)
+        self.stamp = sidecar_stamp(self.folder)
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -549,6 +604,34 @@ class VectorIndex:
             )
             scored.extend((ids[num], score) for num, score in fresh if num in ids)
         return scored
+
+
+def refresh_index(
+    folder: str | Path,
+    catalog: Catalog,
+    embedder: Embedder,
+    *,
+    kind: IndexKind = "flat",
+    hnsw_m: int = 32,
+    ef_search: int = 256,
+    ef_construction: int = 200,
+) -> UpdateReport:
+    """Bring the search index in `folder` in step with the catalog after a sync: only new or changed
+    documents are embedded, vectors of dropped models removed, the result written atomically. Safe while
+    other threads or processes read the folder; a `LiveIndex` over it serves the result on its next read."""
+    return VectorIndex.refreshed(
+        folder, catalog, embedder, kind=kind, hnsw_m=hnsw_m, ef_search=ef_search, ef_construction=ef_construction
+    )[1]
+
+
+def sidecar_stamp(folder: str | Path) -> Stamp | None:
+    """(inode, size, mtime in ns) of the sidecar in `folder`, None when there is none: a few microseconds,
+    and different for every sidecar written."""
+    try:
+        info = os.stat(Path(folder) / SIDECAR)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _top(scores: np.ndarray, nums: np.ndarray, count: int) -> list[tuple[int, float]]:
