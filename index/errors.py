@@ -6,6 +6,7 @@ CatalogError                 base class; its docstring (or the message given) is
 ├── CatalogCorrupt           the database file cannot be opened as a catalog
 ├── CatalogWriteFailed       SQLite could not write (disk full, I/O error); the sync changed nothing
 ├── TooManyDrops             a complete listing would drop more of the catalog than allowed
+├── IndexWriteFailed         the search index could not be written; the previous one stays in use
 ├── HubError                 talking to the Hub failed
 │   ├── HubUnavailable       the Hub stayed down (5xx, timeouts, dropped connections) after retries
 │   ├── HubRateLimited       the Hub kept answering 429 after waiting as asked
@@ -52,6 +53,10 @@ class TooManyDrops(CatalogError):
             "Check the listing settings (sync.pipeline_tags, sync.filters), or sync again allowing drops "
             "(sommelier sync --allow-drops) if the Hub really lost them."
         )
+
+
+class IndexWriteFailed(CatalogError):
+    "The search index could not be written (disk full?); the previous index stays in use"
 
 
 class HubError(CatalogError):

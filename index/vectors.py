@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from .embed import MAX_QUERY_CHARS, Embedder, document, document_hash
+from .errors import IndexWriteFailed
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Catalog
@@ -315,7 +316,12 @@ class VectorIndex:
         if todo or removed or self.file is None or not (self.folder / self.file).exists():
             self._write()
         else:  # nothing to embed or remove (a sync that changed only download counts): a new sidecar only
-            self._write_sidecar(self.file)
+            try:
+                self._write_sidecar(self.file)
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    (self.folder / f".{SIDECAR}.tmp").unlink(missing_ok=True)
+                raise IndexWriteFailed() from error
         report = UpdateReport(
             added, len(changed), len(removed), unchanged, time.perf_counter() - started, generation=generation
         )
@@ -354,16 +360,26 @@ class VectorIndex:
         self._positions = None
 
     def _write(self) -> None:
+        """Write the vectors to a new file, then the sidecar naming it. A disk that refuses either (full,
+        I/O error) raises IndexWriteFailed and leaves the folder's index as it was."""
         faiss = _faiss()
-        self.folder.mkdir(parents=True, exist_ok=True)
         file = f"vectors-{self.generation}-{secrets.token_hex(4)}.faiss"
         scratch = self.folder / f".{file}.tmp"
-        faiss.write_index(self.index, str(scratch))
-        if self.kind == "flat":
-            self._faiss_index = None  # the FAISS copy was only needed to write
-        _fsync(scratch)
-        os.replace(scratch, self.folder / file)
-        self._write_sidecar(file)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            faiss.write_index(self.index, str(scratch))
+            _fsync(scratch)
+            os.replace(scratch, self.folder / file)
+            self._write_sidecar(file)
+        except (OSError, RuntimeError) as error:  # FAISS reports a failed write as RuntimeError
+            self.file = self.stamp = None  # what is in memory is not on disk: the next update writes it all
+            for leftover in (scratch, self.folder / file, self.folder / f".{SIDECAR}.tmp"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            raise IndexWriteFailed() from error
+        finally:
+            if self.kind == "flat":
+                self._faiss_index = None  # the FAISS copy was only needed to write
         for old in self.folder.glob("vectors-*.faiss"):
             if old.name != file:
                 old.unlink(missing_ok=True)

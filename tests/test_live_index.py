@@ -233,3 +233,44 @@ def test_an_old_catalog_upgrades_to_row_numbers_never_reused(tmp_path):
         assert num_of(catalog, "d/four") == 4  # not 3, the number of the model just dropped
         assert catalog.search_names("four") == ["d/four"] and catalog.search_names("three") == []
         assert catalog.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+WRITE_UNDER_A_FILE_SIZE_LIMIT = """
+import resource, sys
+from index.embed import HashEmbedder
+from index.errors import IndexWriteFailed
+from index.store import Catalog
+from index.vectors import refresh_index
+catalog = Catalog(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # no file may grow past 200 bytes: a full disk
+try:
+    refresh_index(sys.argv[2], catalog, HashEmbedder(32))
+except IndexWriteFailed as error:
+    print(error)
+"""
+
+
+def test_a_disk_that_refuses_the_index_leaves_the_previous_one_in_use(tmp_path, hub, catalog, embedder):
+    folder = tmp_path / "index"
+    sync(catalog, hub)
+    refresh_index(folder, catalog, embedder)
+    reader = LiveIndex(folder, embedder, background=False)
+    served = reader.current()
+    files = sorted(path.name for path in folder.iterdir())
+    hub.upsert_model(ASTRONOMY)
+    sync(catalog, hub, days=1)
+    process = subprocess.run(
+        [sys.executable, "-c", WRITE_UNDER_A_FILE_SIZE_LIMIT, str(catalog.path), str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr.decode()
+    assert (
+        process.stdout.decode().strip()
+        == "The search index could not be written (disk full?); the previous index stays in use"
+    )
+    assert sorted(path.name for path in folder.iterdir()) == files  # no half-written file left behind
+    assert reader.current() is served and reader.generation == 1
+    assert refresh_index(folder, catalog, embedder).added == 1  # space again: the next refresh catches up
+    assert ids_of(catalog, reader.search("astronomy telescope stargazing", k=1)) == ["stars/Telescope-7B"]
