@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from queue import Full, Queue
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -228,16 +229,25 @@ class Hub:
             log.warning("Hub sent a %s instead of a page; attempt %d", type(body).__name__, attempt + 1)
         raise HubBadResponse()
 
-    def _get(self, url: str, params: list[tuple[str, str]] | None) -> Any:
-        """GET with the rate limiter, retries on transient faults, and Retry-After honoured."""
+    def _get(
+        self,
+        url: str,
+        params: list[tuple[str, str]] | None,
+        extra_headers: dict[str, str] | None = None,
+        attempts: int | None = None,
+    ) -> Any:
+        """GET with the rate limiter, retries on transient faults, and Retry-After honoured; at most
+        `attempts` requests (default: 1 + max_retries)."""
         import httpx2
         from huggingface_hub.errors import HfHubHTTPError
         from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
         headers = build_hf_headers(token=self.options.token or False)
+        if extra_headers:
+            headers.update(extra_headers)
         last_status: int | None = None
         wait: float | None = None
-        for attempt in range(self.options.max_retries + 1):
+        for attempt in range(attempts if attempts is not None else self.options.max_retries + 1):
             if attempt:
                 self._backoff(attempt, wait)
             wait = None
@@ -281,6 +291,25 @@ class Hub:
         self.calls += 1
         entries = self.api.list_repo_tree(repo_id, revision=revision, recursive=True)
         return [TreeFile(entry.path, entry.size) for entry in entries if isinstance(entry, RepoFile)]
+
+    def file_bytes(
+        self,
+        repo_id: str,
+        filename: str,
+        revision: str | None = None,
+        byte_range: tuple[int, int] | None = None,
+        attempts: int | None = None,
+    ) -> bytes:
+        """A model repo file's bytes through the resolve URL (the way hf_hub_download fetches it), or
+        bytes first..last of it with a Range request; rate-limited and retried like every call.
+        A file the repo does not have raises HubError; a Hub that stays down HubUnavailable."""
+        url = f"{self.api.endpoint}/{repo_id}/resolve/{quote(revision or 'main', safe='')}/{quote(filename)}"
+        headers = {"Range": f"bytes={byte_range[0]}-{byte_range[1]}"} if byte_range else None
+        response = self._get(url, None, headers, attempts)
+        content: bytes = response.content
+        if byte_range and response.status_code == 200:  # a server that ignores Range: keep the part asked
+            content = content[byte_range[0] : byte_range[1] + 1]
+        return content
 
     def dataset_file(self, repo_id: str, filename: str, cache_dir: Path) -> Path:
         """Download (or reuse from the cache) one file of a dataset repo."""

@@ -21,6 +21,7 @@ from .errors import CatalogError, HubError, TooManyDrops
 from .hub import Hub
 from .rows import build_row, file_size, record_id
 from .scores import ScoreSource, refresh_scores
+from .shape_sync import ShapeOptions, sync_shapes
 from .store import Catalog, write_error
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class SyncOptions:
     cache_dir: Path | None = None
     max_drop_share: float = 0.2  # refuse a complete listing that would drop more of the catalog than this
     allow_drops: bool = False  # ...unless asked
+    shapes: ShapeOptions | None = None  # read config.json files and GGUF headers after applying (None: skip)
 
 
 @dataclass(slots=True)
@@ -103,6 +105,7 @@ class SyncReport:
     seconds: float
     scores: dict[str, int]
     warnings: tuple[str, ...]
+    shapes: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -156,6 +159,13 @@ def run_sync(
             if failure is not None:
                 raise failure from error
             raise
+        shapes: dict[str, Any] = {}
+        if options.shapes is not None:  # after apply: everything read is kept even if the run dies here
+            progress.phase = "shapes"
+            notify(progress)
+            shape_report = sync_shapes(catalog, hub, options.shapes, now=stamp, on_step=lambda _: notify(progress))
+            shapes = shape_report.as_dict()
+            warnings.extend(shape_report.warnings)
         scores: dict[str, int] = {}
         if options.score_sources:
             progress.phase = "scores"
@@ -200,6 +210,7 @@ def run_sync(
         seconds=round(progress.elapsed, 3),
         scores=scores,
         warnings=tuple(warnings),
+        shapes=shapes,
     )
 
 
