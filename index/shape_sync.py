@@ -195,6 +195,9 @@ def sync_shapes(
         return report
     report.calls = budget.spent
     _inherit(catalog)
+    if report.configs or report.headers:  # views of the catalog reload with the new shapes
+        with catalog.db.atomic():
+            catalog.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
     step(report)
     return report
 

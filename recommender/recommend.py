@@ -322,13 +322,12 @@ def _with_geometry(shape: Shape, base: Shape) -> Shape:
     if shape.n_layers or not base.n_layers:
         return shape
     return replace(
-        shape,
+        base,
         architecture=shape.architecture or base.architecture,
-        n_layers=base.n_layers,
-        n_kv_heads=base.n_kv_heads,
-        head_dim=base.head_dim,
         sliding_window=shape.sliding_window or base.sliding_window,
         params=shape.params or base.params,
+        output_params=shape.output_params,
+        mmproj_bytes=shape.mmproj_bytes or base.mmproj_bytes,
     )
 
 

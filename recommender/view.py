@@ -32,7 +32,7 @@ V2_SCALE = 100.0  # Open LLM Leaderboard v2 averages are percentages
 _COLUMNS = (
     "num, id, family, params, active_params, context_length, license, commercial, kind, relation, base_model, "
     "tasks, languages, uncensored, formats, downloads, likes, trend_3d, created_at, architecture, n_layers, "
-    "n_kv_heads, head_dim, sliding_window, tags"
+    "n_kv_heads, head_dim, sliding_window, tags, shape"
 )
 
 
@@ -227,6 +227,15 @@ class CatalogView:
             "SELECT num, path, size, quant FROM files WHERE quant IS NOT NULL ORDER BY num, path"
         ):
             files[num].append(QuantFile(path, quant, size))
+        mmproj: dict[int, int] = {}  # the smallest vision projector of each repo
+        for num, size in catalog.db.execute(
+            "SELECT num, min(size) FROM files WHERE quant IS NULL AND lower(path) LIKE '%mmproj%.gguf' "
+            "AND size > 0 GROUP BY num"
+        ):
+            mmproj[num] = size
+        for row in rows:
+            if row["num"] in mmproj:
+                row["mmproj_bytes"] = mmproj[row["num"]]
         scores: dict[str, dict[str, Any]] = defaultdict(dict)
         for key, source, average, name in catalog.db.execute("SELECT model_key, source, average, name FROM scores"):
             scores[key][source] = {"average": average, "name": name}
@@ -280,15 +289,7 @@ class CatalogView:
             likes=row["likes"] or 0,
             trend=row["trend_3d"],
             created_at=row["created_at"],
-            shape=Shape(
-                params=row["params"],
-                architecture=row["architecture"],
-                n_layers=row["n_layers"],
-                n_kv_heads=row["n_kv_heads"],
-                head_dim=row["head_dim"],
-                sliding_window=row["sliding_window"],
-                context_length=row["context_length"],
-            ),
+            shape=fit_shape(row),
             files=tuple(self.files.get(row["num"], ())),
             scores=scores,
         )
@@ -303,3 +304,36 @@ class CatalogView:
 
 _CACHE_LOCK = threading.Lock()
 _CACHE: dict[str, tuple[int, CatalogView]] = {}  # catalog path → (generation, view)
+
+
+def fit_shape(row: dict[str, Any]) -> Shape:
+    """The fit's view of a catalog row: the geometry columns, and the layer pattern, latent attention and
+    experts of the stored shape (models.shape, from config.json or a GGUF header, own or inherited)."""
+    try:
+        stored = json.loads(row["shape"]) if row.get("shape") else {}
+    except ValueError:
+        stored = {}
+    stored = stored if isinstance(stored, dict) else {}
+
+    def whole(name: str) -> int | None:
+        value = stored.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return Shape(
+        params=row["params"],
+        architecture=row["architecture"],
+        n_layers=row["n_layers"],
+        n_kv_heads=row["n_kv_heads"],
+        head_dim=row["head_dim"],
+        sliding_window=row["sliding_window"],
+        context_length=row["context_length"],
+        full_layers=whole("full_layers"),
+        swa_layers=(whole("swa_layers") or 0) if stored else None,
+        kv_lora_rank=whole("kv_lora_rank"),
+        qk_rope_head_dim=whole("qk_rope_head_dim"),
+        active_params=row.get("active_params"),
+        experts=whole("experts"),
+        experts_active=whole("experts_active"),
+        mmproj_bytes=row.get("mmproj_bytes"),
+        family=row.get("family"),
+    )
