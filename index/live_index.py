@@ -14,15 +14,15 @@ result in directly, without reading it back.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import threading
+import time
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .embed import Embedder
-from .vectors import SIDECAR, IndexKind, Stamp, UpdateReport, VectorIndex, sidecar_stamp
+from .vectors import IndexKind, Stamp, UpdateReport, VectorIndex, read_sidecar, sidecar_stamp
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Catalog
@@ -93,6 +93,16 @@ class LiveIndex:
     def refresh(self, catalog: Catalog) -> UpdateReport:
         """Bring the folder in step with the catalog (after a sync) and serve the result from the next read.
         Only new or changed documents are embedded; reads go on with the old index meanwhile."""
+        started = time.perf_counter()
+        served = self.current()
+        if (
+            served is not None
+            and served.stamp == sidecar_stamp(self.folder)
+            and served.generation == catalog.generation()
+            and (served.embedder_name, served.dim) == (self.embedder.name, self.embedder.dim)
+        ):  # in step already: nothing to read, embed or write
+            seconds = time.perf_counter() - started
+            return UpdateReport(0, 0, 0, len(served), seconds, generation=served.generation)
         index, report = VectorIndex.refreshed(
             self.folder, catalog, self.embedder, kind=self.kind, hnsw_m=self.hnsw_m, ef_search=self.ef_search
         )
@@ -152,12 +162,12 @@ class LiveIndex:
         """A copy of `served` at the sidecar's generation when the sidecar names the file it was loaded from
         (whose vectors never change); None when the vectors changed and must be read."""
         stamp = sidecar_stamp(self.folder)
+        meta = read_sidecar(self.folder)
+        if meta is None or meta.get("file") != served.file or meta.get("embedder") != served.embedder_name:
+            return None
         try:
-            meta = json.loads((self.folder / SIDECAR).read_text())
-            if meta.get("file") != served.file or meta.get("embedder") != served.embedder_name:
-                return None
             generation = int(meta["generation"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             return None
         same = copy.copy(served)  # shares the (read-only) vectors
         same.generation, same.stamp = generation, stamp

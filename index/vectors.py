@@ -634,10 +634,31 @@ def refresh_index(
 ) -> UpdateReport:
     """Bring the search index in `folder` in step with the catalog after a sync: only new or changed
     documents are embedded, vectors of dropped models removed, the result written atomically. Safe while
-    other threads or processes read the folder; a `LiveIndex` over it serves the result on its next read."""
+    other threads or processes read the folder; a `LiveIndex` over it serves the result on its next read.
+    An index already in step is not even read."""
+    started = time.perf_counter()
+    meta = read_sidecar(folder)
+    if (
+        meta is not None
+        and meta.get("generation") == catalog.generation()
+        and (meta.get("embedder"), meta.get("dim"), meta.get("kind")) == (embedder.name, embedder.dim, kind)
+        and (Path(folder) / str(meta.get("file"))).exists()
+    ):
+        count = int(meta.get("count") or 0)
+        return UpdateReport(0, 0, 0, count, time.perf_counter() - started, generation=int(meta["generation"]))
     return VectorIndex.refreshed(
         folder, catalog, embedder, kind=kind, hnsw_m=hnsw_m, ef_search=ef_search, ef_construction=ef_construction
     )[1]
+
+
+def read_sidecar(folder: str | Path) -> dict[str, Any] | None:
+    """The sidecar in `folder` (which index file is current, its generation, embedder, kind, count, nums,
+    hashes), None when missing or unreadable."""
+    try:
+        meta = json.loads((Path(folder) / SIDECAR).read_text())
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
 
 
 def sidecar_stamp(folder: str | Path) -> Stamp | None:

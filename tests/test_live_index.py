@@ -130,6 +130,8 @@ def test_a_refresh_in_the_reading_process_is_served_at_once(tmp_path, hub, catal
     now = live.current()
     assert now is not served and served is not None and served.generation == 1  # the old one was not changed
     assert now is live.current()  # served from memory: not read back from disk
+    again = live.refresh(catalog)  # in step already: nothing read, embedded or written
+    assert (again.added, again.unchanged) == (0, 6) and live.current() is now
     assert ids_of(catalog, live.search("astronomy telescope stargazing", k=1)) == ["stars/Telescope-7B"]
 
 
