@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from index.hub import HubOptions
 from index.scores import ScoreSource, iter_sources
+from index.shape_sync import ShapeOptions
 from index.sync import Listing, SyncOptions
 from recommender.hardware import DEFAULT_TABLE
 from recommender.model_parser import ADAPTER_PATH
@@ -50,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync.gguf_tree_top_n", 500, "Fetch file sizes for the N most downloaded GGUF repos (and new ones)."),
     Setting("sync.gguf_tree_new_max", 200, "...and for at most this many GGUF repos new since the last sync."),
     Setting("sync.max_tree_failures", 10, "Stop fetching file trees after this many failures in a row."),
+    Setting("sync.shape_budget", 300, "Hub requests per sync reading config.json files and GGUF headers (0: none)."),
+    Setting("sync.shape_budget_token", 3000, "...the same when a Hub token is set (hub.token / HF_TOKEN)."),
+    Setting("sync.gguf_header_mb", 4, "First megabytes of a GGUF file read for its header (more if it goes on)."),
+    Setting("sync.gguf_header_max_mb", 16, "Most megabytes read of one GGUF header (tokenizers can take 8 MB)."),
     Setting("sync.history_days", 30, "Days of download/like snapshots kept for trends."),
     Setting("sync.batch_size", 2000, "Models written to staging per transaction."),
     Setting("sync.max_drop_share", 0.2, "Refuse a sync that would drop more than this share of the catalog."),
@@ -274,6 +279,7 @@ def _build(values: dict[str, Any]) -> Settings:
         max_drop_share=values["sync.max_drop_share"],
         score_sources=score_sources,
         cache_dir=home / "cache",
+        shapes=_shapes(values),
     )
     if values["index.kind"] not in ("flat", "hnsw"):
         raise SettingsError(f"index.kind should be flat or hnsw, not {values['index.kind']!r}")
@@ -313,4 +319,16 @@ def _build(values: dict[str, Any]) -> Settings:
         recommend=recommend,
         semantic=values["recommend.semantic"],
         values=values,
+    )
+
+
+def _shapes(values: Mapping[str, Any]) -> ShapeOptions | None:
+    budget = values["sync.shape_budget_token"] if values["hub.token"] else values["sync.shape_budget"]
+    if budget <= 0:
+        return None
+    first = max(1, int(values["sync.gguf_header_mb"] * (1 << 20)))
+    return ShapeOptions(
+        call_budget=budget,
+        gguf_header_bytes=first,
+        gguf_header_max_bytes=max(first, int(values["sync.gguf_header_max_mb"] * (1 << 20))),
     )

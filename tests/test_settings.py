@@ -82,8 +82,10 @@ def test_setting_defaults_agree_with_the_catalog_option_defaults():
     from dataclasses import replace
 
     from index.hub import HubOptions
+    from index.shape_sync import ShapeOptions
     from index.sync import SyncOptions
 
     settings = load_settings(None, {})
     assert settings.hub == HubOptions()
-    assert replace(settings.sync, score_sources=(), cache_dir=None) == SyncOptions()
+    assert replace(settings.sync, score_sources=(), cache_dir=None, shapes=None) == SyncOptions()
+    assert settings.sync.shapes == ShapeOptions()  # the shapes phase is on where settings are used
