@@ -24,6 +24,7 @@ from typing import Any
 from .errors import HubError, HubRateLimited, HubUnavailable
 from .gguf_header import NotGGUF, read_header
 from .hub import Hub
+from .lineage import apply_known_bases
 from .shapes import ModelShape, shape_from_config, shape_from_gguf
 from .store import Catalog, write_error
 
@@ -286,14 +287,16 @@ def _apply_own(catalog: Catalog, repo_id: str, shape: ModelShape, payload: str, 
     if row is None:
         return
     num, inherited_json, params, params_source = row[:4]
-    changes: dict[str, Any] = {"shape": payload, "shape_source": source}
     inherited = set(json.loads(inherited_json)) if inherited_json else set()
+    # a config without geometry (a trimmed or custom one) leaves the row free to inherit its base's shape
+    changes: dict[str, Any] = {"shape": payload, "shape_source": source} if shape.has_geometry else {}
     for name in SHAPE_COLUMNS:
         value = getattr(shape, name)
         if value is not None:
             changes[name] = value
             inherited.discard(name)
-    inherited.discard("shape")
+    if shape.has_geometry:
+        inherited.discard("shape")
     if shape.params and (params is None or params_source in (None, "name")):
         changes["params"], changes["params_source"] = shape.params, "gguf header"
     changes["inherited"] = json.dumps(sorted(inherited)) if inherited else None
@@ -307,14 +310,17 @@ def reapply_shapes(catalog: Catalog) -> int:
     db = catalog.db
     count = 0
     with db.atomic():
+        db.execute(  # inherited shapes are inherited afresh (the base may have changed)
+            "UPDATE models SET shape = NULL WHERE shape IS NOT NULL AND shape_source IS NULL"
+        )
         db.execute(
-            "UPDATE models SET shape = NULL, shape_source = NULL WHERE shape IS NOT NULL "
+            "UPDATE models SET shape = NULL, shape_source = NULL WHERE shape_source IS NOT NULL "
             "AND id NOT IN (SELECT id FROM shapes WHERE status = 'ok')"
         )
         rows = db.execute(
             "SELECT s.id, s.shape, s.source FROM shapes s JOIN models m ON m.id = s.id "
-            "WHERE s.status = 'ok' AND (m.shape IS NOT s.shape OR m.shape_source IS NOT s.source "
-            "OR m.n_layers IS NULL OR m.context_length IS NULL)"
+            "WHERE s.status = 'ok' AND ((m.shape IS NOT s.shape OR m.shape_source IS NOT s.source) "
+            "AND s.shape LIKE '%\"n_layers\"%' OR m.n_layers IS NULL OR m.context_length IS NULL)"
         ).fetchall()
         for repo_id, payload, source in rows:
             shape = ModelShape.from_dict(json.loads(payload))
@@ -325,5 +331,6 @@ def reapply_shapes(catalog: Catalog) -> int:
 
 def _inherit(catalog: Catalog) -> None:
     reapply_shapes(catalog)
+    apply_known_bases(catalog)
     with catalog.db.atomic():
         catalog._apply_lineage()  # the catalog's own lineage pass, rerun with the new shapes

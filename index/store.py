@@ -329,7 +329,11 @@ class Catalog:
         change leave SQLite, so an unchanged catalog costs one scan."""
         run = self.db.execute
         has_base = "EXISTS (SELECT 1 FROM models b WHERE b.id = models.base_model AND b.num != models.num)"
-        run(f"UPDATE models SET commercial = commercial_own WHERE commercial IS NOT commercial_own AND NOT {has_base}")
+        # a class taken from a known base outside the catalog (index/lineage.py) is marked inherited "license"
+        run(
+            "UPDATE models SET commercial = commercial_own WHERE commercial IS NOT commercial_own "
+            f"AND NOT {has_base} AND coalesce(inherited, '') NOT LIKE '%\"license\"%'"
+        )
         fields = ", ".join(f"m.{name}, b.{name}" for name in INHERITED_FIELDS)
         missing = " OR ".join(f"(m.{name} IS NULL AND b.{name} IS NOT NULL)" for name in INHERITED_FIELDS)
         for _ in range(2):
@@ -350,7 +354,7 @@ class Catalog:
                 inherited = set(json.loads(inherited_json)) if inherited_json else set()
                 changes: dict[str, Any] = {}
                 effective = _lineage_class(own_license, own_class, base_class)
-                if own_license is None and base_class is not None:
+                if (own_license is None or own_class == "unknown") and base_class is not None:
                     inherited.add("license")
                 if effective != current:
                     changes["commercial"] = effective
@@ -585,6 +589,6 @@ def _lineage_class(own_license: str | None, own_class: str, base_class: str | No
     its base's; one that states a licence by the stricter of the two."""
     if base_class is None:
         return own_class
-    if own_license is None:
+    if own_license is None or own_class == "unknown":  # "other" with no name says nothing: the base binds
         return base_class
     return stricter(own_class, base_class)  # type: ignore[arg-type]

@@ -227,3 +227,27 @@ def test_key_spellings_and_nesting() -> None:
     )
     assert quantized.quantization == "gptq 4-bit" and quantized.dtype == "float16"
     assert ModelShape.from_dict(quantized.as_dict()) == quantized
+
+
+def test_licence_from_a_known_base_outside_the_catalog_and_through_an_intermediate(catalog) -> None:
+    silent = record(
+        "someone/llama2-chat-ft", cardData={"base_model": "meta-llama/Llama-2-7b-chat-hf"}, tags=["text-generation"]
+    )
+    other = record(
+        "someone/llama2-other",
+        cardData={"base_model": "meta-llama/Llama-2-7b-chat-hf", "license": "other"},
+        tags=["text-generation", "license:other"],
+    )
+    child = record("someone/child-of-ft", cardData={"base_model": "someone/llama2-chat-ft"}, tags=["text-generation"])
+    strict = record(
+        "someone/nc-ft",
+        cardData={"base_model": "deepseek-ai/DeepSeek-R1", "license": "cc-by-nc-4.0"},
+        tags=["text-generation", "license:cc-by-nc-4.0"],
+    )
+    with FakeHub([silent, other, child, strict]) as hub:
+        _sync(catalog, hub)
+    assert catalog.model("someone/llama2-chat-ft")["commercial"] == "conditional"  # Llama 2's licence binds
+    assert "license" in catalog.model("someone/llama2-chat-ft")["inherited"]
+    assert catalog.model("someone/llama2-other")["commercial"] == "conditional"  # "other" with no name says nothing
+    assert catalog.model("someone/child-of-ft")["commercial"] == "conditional"  # through the fine-tune in between
+    assert catalog.model("someone/nc-ft")["commercial"] == "no"  # the stricter of its own and the base's (MIT)

@@ -39,6 +39,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "gemma2_9b": (21, 21, 4096, 8, 256),
     "gemma3_1b_it": (4, 22, 512, 1, 256),
     "gemma_2b": (18, 0, 0, 1, 256),  # multi-query
+    "gemma-7b": (28, 0, 0, 16, 256),  # head_dim 256, not hidden / heads (192)
+    "gpt-neox-20b": (44, 0, 0, 64, 96),
     "gpt-oss-20b": (12, 12, 128, 8, 64),  # layer_types
     "gpt2": (12, 0, 0, 12, 64),
     "gpt_bigcode": (24, 0, 0, 1, 128),  # multi_query: true
