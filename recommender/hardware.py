@@ -14,11 +14,12 @@ from recommender.errors import ParserConfigError
 DEFAULT_TABLE = Path(str(files("configs").joinpath("hardware.toml")))
 
 # Vendor and series words that may precede a GPU model number: "NVIDIA GeForce RTX 3090", "Radeon RX 7900 XTX".
-_VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|instinct|intel|arc|rtx|gtx|rx|quadro|tesla|pro)\s*)*"
+# At most four: from every one of a long run of vendor words the regex would try every shorter run (quadratic).
+_VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|instinct|intel|arc|rtx|gtx|rx|quadro|tesla|pro)\s*+){0,4}"
 # "2x3090", "2 x RTX 3090", "two 3090s", "2х3090" (Cyrillic х).
 _COUNT = (
     r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|две|два|двумя|двух|три|тремя|трех|четыре|четырьмя"
-    r"|восемь|пара)\s*(?:[x×х*]\s*)?)?"
+    r"|восемь|пара)\s*+(?:[x×х*]\s*+)?)?"
 )
 _WORD_COUNTS = {
     "two": 2, "three": 3, "four": 4, "eight": 8, "dual": 2, "twin": 2, "quad": 4,

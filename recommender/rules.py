@@ -1,9 +1,18 @@
-"""Deterministic extractors: what rules read best from a request, in English and Russian.
+r"""Deterministic extractors: what rules read best from a request, in English and Russian.
 
 Numbers with units (memory, parameters, context), hardware names, licences, families, formats, quant levels,
 languages, and keyword-level tasks, sorts, commercial use and uncensored. The extractors run in a fixed order
 over one working copy of the text; each blanks what it consumed, so "alternatives to Mistral 7B" yields a
 base model and not also a family and a size, and "llama.cpp" is a format, not a family.
+
+Every pattern runs in time linear in the text, whatever the text (anyone can send a request):
+- quantifiers that could take the same characters never follow one another or nest (`\s*+(?:-\s*+)?`, not
+  `\s*-?\s*`; `(?:filler\s*+){0,6}+`, not `(?:filler|\s)*\s*`), and a run nothing after it could take is
+  possessive (`\s*+`, `\d++`), so a failing match gives nothing back;
+- a repetition after a word that may recur inside it is bounded (`_REST` after a stem, six context fillers,
+  four GPU vendor words), so each occurrence of the word reads a bounded stretch, not the rest of the text;
+- no pattern starts with an optional part then spaces: blanking leaves long runs of spaces.
+tests/test_rules_fuzz.py times every regex here on generated hostile text.
 """
 
 from __future__ import annotations
@@ -11,33 +20,58 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from recommender.filters import Filters, unique
 from recommender.hardware import HardwareTable
 
-MAX_REQUEST_CHARS = 2000  # longer requests are cut: the budget, family and task are stated early
+MAX_REQUEST_CHARS = 2000  # longer requests are cut: the budget, family and task are stated early (not for speed)
 
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f]")
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_NUMBER = r"(\d++(?:[.,]\d++)?+)"  # nothing after a number starts with a digit, "." or ","
+_REST = r"\w{0,20}"  # the rest of a word after a stem, when more pattern follows: bounded, not rescanned
 
 
-@dataclass(slots=True)
 class _Scan:
-    """The request: `original` for names as written, `text` lower-cased and blanked as extractors consume it."""
+    """The request: `original` for names as written, `text` lower-cased and blanked as extractors consume it.
 
-    original: str
-    text: str
-    found: Filters = field(default_factory=Filters)
+    The working copy is a list of characters, so blanking a match costs its length and not the whole text;
+    `text` joins it once after a change, and `window` reads a slice without joining everything."""
+
+    __slots__ = ("_chars", "_text", "found", "original")
+
+    def __init__(self, original: str, text: str) -> None:
+        self.original = original
+        self.found = Filters()
+        self._chars = list(text)
+        self._text: str | None = text
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(self._chars)
+        return self._text
+
+    def window(self, start: int, end: int) -> str:
+        """`text[start:end]` (clamped at 0), without joining the whole text after a blank."""
+        return "".join(self._chars[max(0, start) : end]) if self._text is None else self._text[max(0, start) : end]
 
     def blank(self, start: int, end: int) -> None:
-        self.text = self.text[:start] + " " * (end - start) + self.text[end:]
+        if end > start:
+            self._chars[start:end] = " " * (end - start)
+            self._text = None
 
     def take(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """Matches of `pattern`, each blanked once yielded."""
         for match in list(pattern.finditer(self.text)):
             yield match
             self.blank(match.start(), match.end())
+
+    def words_before(self, start: int, width: int = 16) -> str:
+        """The `width` characters before `start`, a run of blanks right before it skipped (one kept)."""
+        end = start
+        while end > 0 and self._chars[end - 1] == " ":
+            end -= 1
+        return self.window(end - width + 1, end + 1) if end < start else self.window(start - width, start)
 
 
 def normalise(text: str) -> str:
@@ -69,18 +103,24 @@ _BASE_LEADS = (
     r"|merges?|derivatives?|variants?|ggufs?|versions?|descendants?|children)\s+of",
     r"(?:derived|based|built)\s+(?:from|on)",
     r"instead\s+of|(?<![\w'])like|same\s+as",
-    r"аналог\w*|альтернатив\w*|замен\w*|похож\w*|подобн\w*|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
-    r"(?<![а-я])как|вместо|файнтюн\w*|дообучен\w*|кванты|квантовки|квантизаци\w*|производн\w*|на\s+базе|на\s+основе|вроде|типа",
+    rf"аналог{_REST}|альтернатив{_REST}|замен{_REST}|похож{_REST}|подобн{_REST}"
+    r"|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
+    rf"(?<![а-я])как|вместо|файнтюн{_REST}|дообучен{_REST}|кванты|квантовки|квантизаци{_REST}|производн{_REST}"
+    r"|на\s+базе|на\s+основе|вроде|типа",
 )
 _BASE_RE = re.compile(
-    r"(?i:(?:" + "|".join(_BASE_LEADS) + r")\s+(?:to\s+|for\s+|of\s+|на\s+|для\s+|с\s+)?(?:the\s+)?)"
+    r"(?<![^\W\d_])(?i:(?:" + "|".join(_BASE_LEADS) + r")"  # a lead starts a word ("dissimilar" is no lead)
+    r"\s++(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++)?(?:the\s++)?)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
 _WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might)\s*$")
 _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
 _MODELISH_RE = re.compile(r"\d|/|-|chatgpt|claude|gemini|copilot|grok", re.IGNORECASE)
+# The name is a whole token (spaces follow it, and it starts the token: a name that starts after a ":" would
+# be read again from every ":"): with a digit (looked for ahead, then taken whole) or one slash.
 _BASE_AFTER_RE = re.compile(
-    r"(?<![\w.\-/])(?P<model>[A-Za-z][\w.\-/:]*\d[\w.\-/:]*|[\w.\-]+/[\w.\-]+)\s+(?i:(?:fine-?tunes|finetunes|quants"
+    r"(?<![\w.\-/:])(?P<model>(?=[A-Za-z][\w.\-/:]*?\d)[A-Za-z][\w.\-/:]*+|[\w.\-]++/[\w.\-]++)\s++"
+    r"(?i:(?:fine-?tunes|finetunes|quants"
     r"|quantizations|merges|derivatives|variants|alternatives|файнтюны|кванты|аналоги|альтернативы))(?![\w])"
 )
 
@@ -119,23 +159,24 @@ _TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "
 _MEMORY_UNIT = (
     r"(?P<unit>tb|тб|терабайт\w*|gb|gib|gigs?|gigz|gigabytes?|gbs|g|гб|гиг\w*|гигабайт\w*|mb|mib|мб|мегабайт\w*)"
 )
-_MEMORY_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?:-\s*)?{_MEMORY_UNIT}(?![a-zа-я])")
+_MEMORY_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*+(?:-\s*+)?{_MEMORY_UNIT}(?![a-zа-я])")
 _VRAM_WORDS = re.compile(
-    r"vram|v-ram|video\s*(?:memory|ram|card)|gpu|graphics\s*card|видеопамят\w*|видео\s*памят\w*|видюх\w*|видеокарт\w*"
+    r"vram|v-ram|video\s*+(?:memory|ram|card)|gpu|graphics\s*+card|видеопамят\w*|видео\s*+памят\w*|видюх\w*|видеокарт\w*"
     r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
 )
 _RAM_WORDS = re.compile(
-    r"(?<![a-z])(?:ram|ddr\d?|system\s*memory|cpu[\s-]*only|on\s+(?:the\s+)?cpu|no\s+gpu|without\s+(?:a\s+)?gpu)"
+    r"(?<![a-z])(?:ram|ddr\d?|system\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
-_EACH_RE = re.compile(r"\s*(?:each|apiece|per\s+(?:card|gpu)|каждая|каждый|на\s+каждой)")
+# From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
+_EACH_RE = re.compile(r"(?<!\s)\s*+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = re.compile(
-    r"cpu[\s-]*only|(?:no|without\s+(?:a\s+)?)\s*(?:dedicated\s+|discrete\s+)?(?:gpu|graphics\s+card|video\s+card)"
-    r"|on\s+(?:the\s+)?cpu|без\s+(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
+    r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
+    r"|on\s++(?:the\s++)?cpu|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
     r"|на\s+процессоре"
 )
 _APPLE_WORDS = re.compile(
-    r"mac\s*book|macbook|macos|mac\s*os|mac\s*mini|mac\s*studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*memory"
+    r"mac\s*+book|macbook|macos|mac\s*+os|mac\s*+mini|mac\s*+studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*+memory"
     r"|(?<![а-я])мак(?:а|е|у|ом|ос|бук\w*)?(?![а-я])|макбук\w*|эппл|unified|унифицирован\w*"
 )
 
@@ -184,12 +225,18 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
 
 
 # ---------------------------------------------------------------- context
-_CONTEXT_WORD = r"(?:context|ctx|контекст\w*|окн\w*|tokens?|токен\w*)"
-_CONTEXT_K_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*(?P<unit>k|к|кб|m|м|млн)(?![a-zа-я])(?:\s*\+)?")
+_CONTEXT_WORD = rf"(?:context|ctx|контекст{_REST}|окн{_REST}|tokens?|токен{_REST})"
+_CONTEXT_K_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*+(?P<unit>k|к|кб|m|м|млн)(?![a-zа-я])(?:\s*+\+)?")
+# Words and signs between "context" and its number (a longer one before its prefix: "надо", "на"), spaces
+# between them; taken whole, since none of them can start the number; at most six ("context window size must
+# be at least: 4096"), or a long run of them ("окно окно ...", itself a context word) is read again from each.
+_CONTEXT_FILLER = (
+    r"(?:window|length|size|окно|длиной|длина|of|at\s++least|не\s++меньше|не\s++менее|минимум|от|в|надо|на|нужен"
+    r"|нужно|must\s++be|should\s++be|is|>=|>|≥|:|=|—|–|-)"
+)
 _CONTEXT_PLAIN_RE = re.compile(
-    rf"{_CONTEXT_WORD}\s*(?:window|length|size|окно|длиной|длина|of|at\s+least|не\s+меньше|не\s+менее|минимум|от|в|на"
-    rf"|нужен|нужно|надо|must\s+be|should\s+be|is|>=?|≥|:|=|—|–|-|\s)*\s*(?P<value>\d{{3,7}})(?!\w|[.,]\d)"
-    rf"|(?<![\w.])(?P<value2>\d{{3,7}})\s*(?:tokens?|токен\w*)"
+    rf"{_CONTEXT_WORD}\s*+(?:{_CONTEXT_FILLER}\s*+){{0,6}}+(?P<value>\d{{3,7}})(?!\w|[.,]\d)"
+    rf"|(?<![\w.])(?P<value2>\d{{3,7}})\s*+(?:tokens?|токен\w*)"
 )
 
 
@@ -197,7 +244,7 @@ def _context(scan: _Scan) -> None:
     for match in list(_CONTEXT_K_RE.finditer(scan.text)):
         unit = match.group("unit")
         big = unit in ("m", "м", "млн")
-        near = scan.text[max(0, match.start() - 25) : match.end() + 25]
+        near = scan.window(match.start() - 25, match.end() + 25)
         if big and not re.search(_CONTEXT_WORD, near):
             continue  # "500m" is parameters, "1M context" is context
         if unit == "кб" and not re.search(_CONTEXT_WORD, near):
@@ -215,7 +262,7 @@ def _context(scan: _Scan) -> None:
 # ---------------------------------------------------------------- licences
 def _named_license(name: str) -> str:
     """ "Llama 3 license", "лицензия Llama 3", "под лицензией Gemma": a licence named after a model."""
-    return rf"{name}\s*(?:licen[cs]e|terms|лиценз\w*)|лиценз\w*(?:\s+только)?[\s—:–-]+{name}(?!\d|\.\d)"
+    return rf"{name}\s*+(?:licen[cs]e|terms|лиценз\w*)|лиценз{_REST}(?:\s++только)?[\s—:–-]++{name}(?!\d|\.\d)"
 
 
 _LICENSES: tuple[tuple[str, str], ...] = (
@@ -224,7 +271,7 @@ _LICENSES: tuple[tuple[str, str], ...] = (
     (r"cc[\s-]*by[\s-]*sa(?:[\s-]*4(?:\.0)?)?", "cc-by-sa-4.0"),
     (r"cc[\s-]*0|cc0(?:-1\.0)?", "cc0-1.0"),
     (r"cc[\s-]*by(?:[\s-]*4(?:\.0)?)?|creative\s+commons|(?<![a-z])cc(?![a-z-])", "cc-by-4.0"),
-    (r"apache(?:[\s-]*(?:licen[cs]e\s*)?2(?:\.0)?)?|апач\w*", "apache-2.0"),
+    (r"apache(?:[\s-]*+(?:licen[cs]e\s*+)?2(?:\.0)?)?|апач\w*", "apache-2.0"),
     (r"(?<![a-z])mit(?![a-z])", "mit"),
     (r"agpl(?:[\s-]*v?3(?:\.0)?)?", "agpl-3.0"),
     (r"lgpl(?:[\s-]*v?3(?:\.0)?)?", "lgpl-3.0"),
@@ -237,22 +284,24 @@ _LICENSES: tuple[tuple[str, str], ...] = (
     (r"bigcode[\s-]*openrail[\s-]*m", "bigcode-openrail-m"),
     (r"openrail(?:\+\+)?", "openrail"),
     *(
-        (_named_license(rf"llama\s*-?\s*{version}"), f"llama{version.replace(chr(92), '')}")
+        (_named_license(rf"llama\s*+(?:-\s*+)?{version}"), f"llama{version.replace(chr(92), '')}")
         for version in (r"3\.3", r"3\.2", r"3\.1", "3", "2", "4")
     ),
     (_named_license("gemma"), "gemma"),
     (_named_license("qwen"), "qwen"),
 )
-_LICENSE_RE = re.compile("|".join(f"(?P<l{index}>{pattern})" for index, (pattern, _) in enumerate(_LICENSES)))
+_LICENSE_RE = re.compile(
+    r"(?<![^\W\d_])(?:" + "|".join(f"(?P<l{index}>{pattern})" for index, (pattern, _) in enumerate(_LICENSES)) + ")"
+)
 _LICENSE_CONTEXT = re.compile(r"licen[cs]|лиценз|apache|mit\b|cc|gpl|bsd|openrail|commercial|коммерч")
 
 
 def _licenses(scan: _Scan) -> None:
     found = []
     for match in list(_LICENSE_RE.finditer(scan.text)):
-        license_id = next(_LICENSES[int(name[1:])][1] for name, value in match.groupdict().items() if value)
+        license_id = _LICENSES[int(str(match.lastgroup)[1:])][1]
         if license_id == "cc-by-4.0" and match.group(0).strip() == "cc":
-            near = scan.text[max(0, match.start() - 60) : match.end() + 60]
+            near = scan.window(match.start() - 60, match.end() + 60)
             if not _LICENSE_CONTEXT.search(near.replace("cc", "", 1)):
                 continue
         found.append(license_id)
@@ -264,7 +313,7 @@ def _licenses(scan: _Scan) -> None:
 _QUANT_RE = re.compile(
     r"(?<![a-z0-9])(?P<ggml>i?q[1-8](?:_[a-z0-9]{1,3}){1,2})(?![a-z0-9])"
     r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
-    r"|(?<![\w.])(?P<bits>[2-8])[\s-]*(?:bits?|бит\w*)(?![a-z])"
+    r"|(?<![\w.])(?P<bits>[2-8])[\s-]*+(?:bits?|бит\w*)(?![a-z])"
     r"|(?<![a-z0-9])int(?P<int>[48])(?![a-z0-9])"
     r"|(?<![a-z0-9])(?P<float>bf16|fp16|f16|fp32|f32)(?![a-z0-9])"
 )
@@ -298,17 +347,17 @@ _FORMAT_RE = re.compile("|".join(f"(?P<f{index}>{pattern})" for index, (pattern,
 def _formats(scan: _Scan) -> None:
     found = []
     for match in scan.take(_FORMAT_RE):
-        found.append(next(_FORMATS[int(name[1:])][1] for name, value in match.groupdict().items() if value))
+        found.append(_FORMATS[int(str(match.lastgroup)[1:])][1])
     scan.found.formats = unique(found)
 
 
 # ---------------------------------------------------------------- parameters
-_B_UNIT = r"(?P<unit>b|bn|billion|млрд|миллиард\w*|б|m|million|млн|миллион\w*)(?![a-zа-я])"
+_B_UNIT = r"(?P<unit>b|bn|billion|млрд|миллиард\w*+|б|m|million|млн|миллион\w*+)(?![a-zа-я])"
 _B_UNIT2 = _B_UNIT.replace("?P<unit>", "?P<unit2>")
 _PARAMS_RANGE_RE = re.compile(
-    rf"(?:between|from|от)?\s*(?<![\w.]){_NUMBER}\s*(?:{_B_UNIT2})?\s*(?:-|–|—|to|and|до|и)\s*{_NUMBER}\s*{_B_UNIT}"
+    rf"(?:(?:between|from|от)\s*+)?(?<![\w.]){_NUMBER}\s*+(?:{_B_UNIT2}\s*+)?(?:-|–|—|to|and|до|и)\s*+{_NUMBER}\s*+{_B_UNIT}"
 )
-_SIZE_WORDS = r"(?:\s+(?:size|params|parameters|размер\w*))?(?:\s*(?:is|of|:|—|-|=))?"
+_SIZE_WORDS = r"(?:\s++(?:size|params|parameters|размер\w*+))?+(?:\s*+(?:is|of|:|—|-|=))?+"
 _MAX_WORDS = (
     r"(?:under|below|(?<!no )(?<!not )(?:less|smaller)\s+than|up\s+to|upto|<=?|≤|max(?:imum)?|at\s+most"
     r"|(?:no|not|nothing)\s+(?:more|bigger|larger|greater)\s+than|до|не\s+больше|не\s+более|(?<!не )меньше"
@@ -320,17 +369,17 @@ _MIN_WORDS = (
     r"(?:at|from))" + _SIZE_WORDS
 )
 _PARAMS_MAX_RE = re.compile(
-    rf"(?:{_MAX_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}"
-    rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<less>', 1)}\s*{_B_UNIT2}\s*(?:or\s+(?:less|smaller|under|below)|and\s+"
+    rf"(?:{_MAX_WORDS})\s*+(?<![\w.]){_NUMBER}\s*+{_B_UNIT}"
+    rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<less>', 1)}\s*+{_B_UNIT2}\s*+(?:or\s+(?:less|smaller|under|below)|and\s+"
     r"(?:under|below|smaller|less)|и\s+меньше|или\s+меньше|и\s+ниже|max)(?![a-zа-я])"
 )
 _PARAMS_MIN_RE = re.compile(
-    rf"(?:{_MIN_WORDS})\s*(?<![\w.]){_NUMBER}\s*{_B_UNIT}"
-    rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<plus>', 1)}\s*{_B_UNIT2}\s*(?:\+|or\s+(?:more|bigger|larger|above)|and\s+"
-    r"(?:up|above|bigger|larger)|и\s+(?:больше|выше|крупнее))"
+    rf"(?:{_MIN_WORDS})\s*+(?<![\w.]){_NUMBER}\s*+{_B_UNIT}"
+    rf"|(?<![\w.]){_NUMBER.replace('(', '(?P<plus>', 1)}\s*+{_B_UNIT2}\s*+(?:\+|or\s+(?:more|bigger|larger|above)"
+    r"|and\s+(?:up|above|bigger|larger)|и\s+(?:больше|выше|крупнее))"
 )
 _TRIED_RE = re.compile(r"(?:tried|used|had|ran|running)\s+(?:a|an|the)?\s*$|(?:пробовал\w*|юзал\w*)\s*$")
-_PARAMS_EXACT_RE = re.compile(rf"(?<![\w.])~?\s*{_NUMBER}\s*{_B_UNIT}")
+_PARAMS_EXACT_RE = re.compile(rf"(?<![\w.])(?:~\s*+)?{_NUMBER}\s*+{_B_UNIT}")
 
 
 def _billions(value: str, unit: str | None) -> float:
@@ -352,7 +401,7 @@ def _params(scan: _Scan) -> None:
         value, unit = (match.group(1), match.group("unit")) if match.group(1) else (match.group("plus"), None)
         found.params_min_b = _billions(value, unit or match.group("unit2"))
     for match in scan.take(_PARAMS_EXACT_RE):
-        if _TRIED_RE.search(scan.text[max(0, match.start() - 16) : match.start()]):
+        if _TRIED_RE.search(scan.words_before(match.start())):
             continue  # "I tried a 13b and it was slow" is not a wish
         value = _billions(match.group(1), match.group("unit"))
         if found.params_min_b is None and found.params_max_b is None and value > 0:
@@ -360,11 +409,13 @@ def _params(scan: _Scan) -> None:
 
 
 # ---------------------------------------------------------------- words: families, tasks, languages
-def _vocabulary(table: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every pattern in `table` (pattern → value), and a group name → value map."""
+def _vocabulary(table: dict[str, str], word_start: bool = False) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every pattern in `table` (pattern → value), and a group name → value map. With
+    `word_start`, a match must start a word (Russian stems would match inside other words: "чат" in
+    "окончательно"); the regex then also skips trying every alternative inside words."""
     names = {f"w{index}": value for index, value in enumerate(table.values())}
     pattern = "|".join(f"(?P<w{index}>{word})" for index, word in enumerate(table))
-    return re.compile(pattern), names
+    return re.compile(rf"(?<![^\W\d_])(?:{pattern})" if word_start else pattern), names
 
 
 _FAMILY_WORDS: dict[str, str] = {
@@ -396,12 +447,8 @@ _FAMILY_RE, _FAMILY_NAMES = _vocabulary(_FAMILY_WORDS)
 
 
 def _family_words(text: str) -> list[str]:
-    return [
-        _FAMILY_NAMES[name]
-        for match in _FAMILY_RE.finditer(text)
-        for name, value in match.groupdict().items()
-        if value and not _is_word_inside(text, match)
-    ]
+    matches = _FAMILY_RE.finditer(text)
+    return [_FAMILY_NAMES[str(match.lastgroup)] for match in matches if not _is_word_inside(text, match)]
 
 
 def _is_word_inside(text: str, match: re.Match[str]) -> bool:
@@ -427,7 +474,7 @@ _TASK_WORDS: dict[str, str] = {
     r"rag(?![a-z])|retrieval|knowledge\s+base|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
     r"the\s+)?(?:docs|documents|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
     r"|notes|wiki)|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
-    r"|баз\w*\s+знани\w*|pdf-?файл\w*": "rag",
+    rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
     r"reasonn?ing|(?:reason|thinking|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
@@ -436,8 +483,9 @@ _TASK_WORDS: dict[str, str] = {
     r"summ?ar\w*|tl;?dr|digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
         "summarization"
     ),
-    r"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|tools(?![a-z])|вызов\w*\s+функци\w*"
-    r"|вызыва\w*\s+функци\w*|инструмент\w*|тулз\w*|call\w*\s+(?:our\s+|your\s+|internal\s+|external\s+|an?\s+)*"
+    rf"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|tools(?![a-z])|вызов{_REST}\s+функци\w*"
+    rf"|вызыва{_REST}\s+функци\w*|инструмент\w*|тулз\w*|call{_REST}\s++(?:our\s++|your\s++|internal\s++|external\s++"
+    r"|an?\s++)*+"
     r"(?:apis?|functions?)": "tool-use",
     r"(?:agents?|agentic)(?![a-z])|агент\w*": "agent",
     r"(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
@@ -451,22 +499,15 @@ _TASK_WORDS: dict[str, str] = {
     r"|трейдинг\w*|инвестиц\w*|биржев\w*|акци[йяию]\w*|банк\w*": "finance",
     r"(?<!-)(?:legal|law|lawyers?|contracts?|juridical)(?![a-z]|\s+(?:team|department))|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
     r"|законодатель\w*|договор\w*": "legal",
-    r"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|распозна\w*\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
-    r"|отсканирован\w*|текст\w*\s+(?:с|со|из)\s+(?:фото|картин|изображен|скан)\w*": "ocr",
+    rf"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|распозна{_REST}\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
+    rf"|отсканирован\w*|текст{_REST}\s+(?:с|со|из)\s+(?:фото|картин|изображен|скан)\w*": "ocr",
 }
-_TASK_RE, _TASK_NAMES = _vocabulary(_TASK_WORDS)
+_TASK_RE, _TASK_NAMES = _vocabulary(_TASK_WORDS, word_start=True)
 
 
 def _words_in(pattern: re.Pattern[str], names: dict[str, str], text: str) -> list[str]:
-    """The values of `pattern`'s matches that start a word (Russian stems would match inside other words:
-    "чат" in "окончательно")."""
-    return [
-        names[name]
-        for match in pattern.finditer(text)
-        if match.start() == 0 or not text[match.start() - 1].isalpha()
-        for name, value in match.groupdict().items()
-        if value
-    ]
+    """The values of `pattern`'s matches, in the order of the text."""
+    return [names[str(match.lastgroup)] for match in pattern.finditer(text)]
 
 
 def _tasks(scan: _Scan) -> None:
@@ -495,7 +536,7 @@ _LANGUAGE_WORDS: dict[str, str] = {
     r"hebrew|иврит\w*": "he",
     r"persian|farsi|персидск\w*": "fa",
 }
-_LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS)
+_LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS, word_start=True)
 
 
 def _languages(scan: _Scan) -> None:
@@ -505,7 +546,8 @@ def _languages(scan: _Scan) -> None:
 # ---------------------------------------------------------------- intent words
 _COMMERCIAL_RE = re.compile(
     r"(?P<neg>non[\s-]*|not\s+(?:for\s+)?|неко|не\s*)?(?:comm?er(?:ci|ic|c)\w*|комм?ер[чц]\w*)"
-    r"|for\s+work(?![a-z])|(?:ship|sell|selling|deploy)\w*\s+(?:it\s+)?(?:in|to|as)\s+(?:a|our)\s+(?:product|service|app)"
+    rf"|for\s+work(?![a-z])|(?:ship|sell|selling|deploy){_REST}\s+(?:it\s+)?(?:in|to|as)\s+(?:a|our)\s+(?:product|service"
+    r"|app)"
     r"|product\s+we\s+sell|(?<![a-z])(?:compan(?:y|ies)|startups?|employer)(?![a-z])|компани\w*|стартап\w*"
     r"|предприят\w*|фирм[аеуы](?![а-я])|продава\w*|продать|в\s+продакшен\w*"
     r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)"
@@ -546,10 +588,10 @@ _SORT_WORDS: dict[str, str] = {
     r"trending|(?<![a-z])(?:hot|hyped|buzz\w*|viral)(?![a-z])|в\s+тренде|трендов\w*|хайп\w*|на\s+хайпе": "trending",
     r"newest|latest|most\s+recent|(?<![a-z])(?:recent|fresh|brand[\s-]+new|new)\s+(?:[\w-]+\s+){0,2}(?:models?"
     r"|releases?|ones?|llms?|stuff)|just\s+released|released\s+recently|recently\s+released|свеж\w*|новейш\w*"
-    r"|новые|новых|новинк\w*|что\s+нового|что-(?:нибудь|то)\s+нов\w*|последн\w*\s+(?:модел|релиз|верси)\w*"
+    rf"|новые|новых|новинк\w*|что\s+нового|что-(?:нибудь|то)\s+нов\w*|последн{_REST}\s+(?:модел|релиз|верси)\w*"
     r"|недавн\w*": "newest",
     r"smallest|lightest|tiniest|most\s+compact|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
-    r"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн\w*\s+по\s+размер\w*": (
+    rf"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн{_REST}\s+по\s+размер\w*": (
         "smallest"
     ),
     r"fastest|quickest|speediest|самая\s+быстр\w*|самую\s+быстр\w*|самые\s+быстр\w*|самых\s+быстр\w*"
@@ -565,7 +607,7 @@ _SORT_WORDS = {
     **_SORT_WORDS,
 }
 _SORT_WORDS[r"(?<![a-z])(?:recent|new)(?![a-z])|нов(?:ую|ая|ые|ых|ой|ое|енькую|енькие|енькое)(?![а-я])"] = "newest"
-_SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS)
+_SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS, word_start=True)
 _NEW_RE = re.compile(r"(?<![a-z])new(?![a-z])")
 _NOT_NEW_RE = re.compile(r"(?:i'?m|am|are|we'?re)\s+new|new\s+to(?![a-z])|new\s+york|new\s+here")
 
