@@ -35,7 +35,6 @@ def run(quick: bool) -> str:
     from benchmarks.run import served
     from bot.conversation import Conversation
     from bot.prefs import PrefsStore
-    from bot.run_bot import bot_options
     from bot.settings import load_settings
     from bot.telegram_app import SommelierBot
     from index.store import Catalog
@@ -64,7 +63,7 @@ def run(quick: bool) -> str:
         catalog = Catalog(settings.catalog_path, check_same_thread=False)
         service = Sommelier(catalog, RequestParser(settings.parser), settings.recommend)
         warm_lists(service.recommender)
-        bot = SommelierBot(settings, Conversation(service, PrefsStore(Path(home) / "bot.db")), bot_options(settings))  # type: ignore[arg-type]
+        bot = SommelierBot(settings, Conversation(service, PrefsStore(Path(home) / "bot.db")))
         stop = threading.Event()
         ready = threading.Event()
 

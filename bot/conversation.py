@@ -7,20 +7,24 @@ who got the answer, and expires. A forged, foreign or expired key gets a short a
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from recommender.errors import RecommenderError
+from recommender.errors import AmbiguousModel, RecommenderError
 from recommender.fit import COMMON_QUANTS, GB, estimate
 from recommender.related import TOP_LISTS
-from recommender.service import AmbiguousModel, Sommelier, UnknownModel
+from recommender.service import Sommelier
 
-from .prefs import PrefsError, PrefsStore, updated
+from .arguments import fit_arguments
+from .error_messages import user_message
+from .errors import FrontError
+from .prefs import PrefsStore, updated
 from .render import (
     answer_blocks,
     compare_blocks,
@@ -35,10 +39,11 @@ from .render import (
 from .texts import language_of, say
 
 MAX_REQUEST_CHARS = 4096
-CONTEXT_TTL = 24 * 3600.0
-MAX_CONTEXTS = 20_000
-_KEY_RE = re.compile(r"^(more|alt|cmp|det|top|pick):([0-9a-f]{8})(?::(\d{1,2}))?$")
-_MEMORY_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:gb|g|гб)?$", re.IGNORECASE)
+CONTEXT_TTL = 24 * 3600.0  # a button works this long after its answer
+MAX_CONTEXTS = 20_000  # button contexts kept in all
+MAX_USER_CONTEXTS = 30  # ...and per user: a user's oldest buttons expire first, never another user's
+MAX_SHOWN = 50  # the More button stops after this many answers to one request
+_KEY_RE = re.compile(r"(more|alt|cmp|det|top|pick):([0-9a-f]{8})(?::([0-9]{1,2}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,8 @@ class Conversation:
         self.service = service
         self.prefs = prefs
         self.limit = limit
-        self._contexts: OrderedDict[str, _Context] = OrderedDict()
+        self._contexts: OrderedDict[str, _Context] = OrderedDict()  # oldest first
+        self._by_user: dict[int, deque[str]] = {}
         self._lock = threading.Lock()
 
     # -- helpers -----------------------------------------------------------------------------------------
@@ -77,12 +83,37 @@ class Conversation:
         return chosen or language_of(text, client_lang)
 
     def _remember(self, user_id: int, kind: str, payload: Any) -> str:
+        """A short key for a button; bounded per user and in all, expired ones freed as new ones come."""
         key = secrets.token_hex(4)
+        now = time.monotonic()
         with self._lock:
-            self._contexts[key] = _Context(user_id, kind, payload, time.monotonic())
-            while len(self._contexts) > MAX_CONTEXTS:
-                self._contexts.popitem(last=False)
+            while key in self._contexts:
+                key = secrets.token_hex(4)
+            self._contexts[key] = _Context(user_id, kind, payload, now)
+            keys = self._by_user.setdefault(user_id, deque())
+            keys.append(key)
+            while len(keys) > MAX_USER_CONTEXTS:
+                self._contexts.pop(keys.popleft(), None)
+            while self._contexts:
+                oldest_key, oldest = next(iter(self._contexts.items()))
+                if len(self._contexts) <= MAX_CONTEXTS and now - oldest.created <= CONTEXT_TTL:
+                    break
+                self._forget(oldest_key, oldest.user_id)
         return key
+
+    def _forget(self, key: str, user_id: int) -> None:
+        self._contexts.pop(key, None)
+        keys = self._by_user.get(user_id)
+        if keys is not None:
+            with contextlib.suppress(ValueError):
+                keys.remove(key)
+            if not keys:
+                del self._by_user[user_id]
+
+    def context_counts(self) -> tuple[int, int]:
+        """(button contexts kept, users holding any): for tests and the status of a long-running bot."""
+        with self._lock:
+            return len(self._contexts), len(self._by_user)
 
     def _recall(self, key: str, user_id: int, kind: str) -> Any | None:
         with self._lock:
@@ -107,7 +138,9 @@ class Conversation:
         text = text[:MAX_REQUEST_CHARS]
         lang = self.language(user_id, text, client_lang)
         prefs = self.prefs.get(user_id)
-        limit = limit or self.limit
+        limit = min(limit or self.limit, MAX_SHOWN)
+        if len(shown) >= MAX_SHOWN:
+            return Reply([esc(say(lang, "no_more"))], lang)
         answer, _ = self.service.ask(text, prefs.filters() if not prefs.is_empty() else None, limit)
         if shown:
             answer = replace(answer, results=tuple(r for r in answer.results if r.model.id not in shown))
@@ -120,7 +153,9 @@ class Conversation:
         if answer.results:
             ids = [*shown, *(result.model.id for result in answer.results)]
             key = self._remember(user_id, "answer", {"text": text, "ids": ids, "limit": limit})
-            row = [Button(say(lang, "more"), f"more:{key}"), Button(say(lang, "alternatives"), f"alt:{key}")]
+            row = [Button(say(lang, "alternatives"), f"alt:{key}")]
+            if len(ids) < MAX_SHOWN:
+                row.insert(0, Button(say(lang, "more"), f"more:{key}"))
             if len(ids) >= 2:
                 row.append(Button(say(lang, "compare_top"), f"cmp:{key}"))
             row.append(Button(say(lang, "details"), f"det:{key}:0"))
@@ -143,11 +178,8 @@ class Conversation:
                 [Button(candidate[:60], f"pick:{key}:{index}")] for index, candidate in enumerate(error.candidates)
             ]
             return Reply([esc(say(lang, "ambiguous", name=error.name))], lang, buttons)
-        except UnknownModel as error:
-            blocks = [esc(say(lang, "unknown_model", name=error.name))]
-            return Reply(blocks, lang)
-        except (RecommenderError, PrefsError) as error:
-            return Reply([esc(str(error))], lang)
+        except (RecommenderError, FrontError) as error:
+            return Reply([esc(user_message(error, lang))], lang)
 
     def _cmd_status(self, user_id: int, args: list[str], lang: str) -> Reply:
         return self.status(lang)
@@ -166,7 +198,8 @@ class Conversation:
     def _cmd_top(self, user_id: int, args: list[str], lang: str) -> Reply:
         if not args or args[0].lower() not in TOP_LISTS:
             names = list(TOP_LISTS)
-            rows = [[Button(name, f"top:{self._remember(user_id, 'top', name)}")] for name in names]
+            key = self._remember(user_id, "top", names)  # one key for the whole menu
+            rows = [[Button(name, f"top:{key}:{index}")] for index, name in enumerate(names)]
             pairs = [
                 [*rows[index], *(rows[index + 1] if index + 1 < len(rows) else [])] for index in range(0, len(rows), 2)
             ]
@@ -197,17 +230,10 @@ class Conversation:
         return Reply(derived_block(self.service.derived(" ".join(args))), lang)
 
     def _cmd_fit(self, user_id: int, args: list[str], lang: str) -> Reply:
-        memory = [index for index, word in enumerate(args) if _MEMORY_RE.match(word) and index > 0]
-        if not args or not memory:
+        wanted = fit_arguments(args)
+        if wanted is None:
             return Reply([esc(say(lang, "fit_usage"))], lang)
-        at = memory[0]
-        amount = float(_MEMORY_RE.match(args[at]).group(1).replace(",", "."))  # type: ignore[union-attr]
-        rest = [word.lower() for word in args[at + 1 :]]
-        kind = next((word for word in rest if word in ("ram", "vram", "unified")), "ram")
-        context = next((int(word) for word in rest if word.isdigit()), None)
-        if not 0 < amount <= 4096:
-            return Reply([esc(say(lang, "fit_usage"))], lang)
-        found = self.service.fit(" ".join(args[:at]), amount, kind, context)  # type: ignore[arg-type]
+        found = self.service.fit(wanted.model, wanted.memory_gb, wanted.kind, wanted.context)
         return Reply([fit_block(found.to_dict(), lang)], lang)
 
     def _cmd_prefs(self, user_id: int, args: list[str], lang: str) -> Reply:
@@ -246,7 +272,7 @@ class Conversation:
     # -- buttons -----------------------------------------------------------------------------------------
     def button(self, user_id: int, data: str, client_lang: str | None = None) -> Reply | None:
         """The reply to a button press; None (and a short notice by the caller) for forged or stale data."""
-        match = _KEY_RE.match(data or "")
+        match = _KEY_RE.fullmatch(data or "")
         if not match:
             return None
         action, key, number = match.group(1), match.group(2), match.group(3)
@@ -257,7 +283,7 @@ class Conversation:
         lang = self.language(user_id, payload.get("text", "") if isinstance(payload, dict) else "", client_lang)
         try:
             if action == "more":
-                more = payload["limit"] + 5
+                more = min(payload["limit"] + 5, MAX_SHOWN)
                 return self.request(user_id, payload["text"], client_lang, limit=more, shown=tuple(payload["ids"]))
             if action == "alt":
                 return self._cmd_alternatives(user_id, [payload["ids"][0]], lang)
@@ -269,7 +295,10 @@ class Conversation:
                     return None
                 return Reply(self.card(self.service.model_index(payload["ids"][index])), lang)
             if action == "top":
-                return self._cmd_top(user_id, [payload], lang)
+                index = int(number or 0)
+                if index >= len(payload):
+                    return None
+                return self._cmd_top(user_id, [payload[index]], lang)
             if action == "pick":
                 index = int(number or 0)
                 if index >= len(payload):

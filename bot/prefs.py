@@ -7,12 +7,15 @@ import json
 import sqlite3
 import threading
 import time
-from collections import defaultdict, deque
-from dataclasses import asdict, dataclass, field
+from collections import OrderedDict, deque
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
 from recommender.filters import FORMATS, MEMORY_KINDS, Filters
+
+from .arguments import memory_gb
+from .errors import FrontError
 
 MAX_MEMORY_GB = 4096.0
 
@@ -47,8 +50,13 @@ class Prefs:
         return "; ".join(parts)
 
 
-class PrefsError(ValueError):
-    """A /prefs argument that makes no sense."""
+class PrefsError(FrontError):
+    """A /prefs argument that makes no sense; `key` names its text in bot/texts.py."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
 
 
 def updated(prefs: Prefs, words: list[str]) -> Prefs:
@@ -62,15 +70,12 @@ def updated(prefs: Prefs, words: list[str]) -> Prefs:
     if key == "memory":
         if not values:
             return Prefs(None, None, prefs.commercial, prefs.formats, prefs.lang)  # "/prefs memory": forget it
-        try:
-            amount = float(values[0].removesuffix("gb").removesuffix("гб").replace(",", "."))
-        except ValueError as error:
-            raise PrefsError("memory takes a number of GB") from error
-        if not 0 < amount <= MAX_MEMORY_GB:
-            raise PrefsError("memory takes a number of GB")
+        amount = memory_gb(values[0])
+        if amount is None:
+            raise PrefsError("err_prefs_memory")
         kind = values[1] if len(values) > 1 else None
         if kind is not None and kind not in MEMORY_KINDS:
-            raise PrefsError("memory kind is ram, vram or unified")
+            raise PrefsError("err_prefs_kind")
         return Prefs(amount, kind, prefs.commercial, prefs.formats, prefs.lang)  # type: ignore[arg-type]
     if key == "commercial":
         return Prefs(prefs.memory_gb, prefs.memory_kind, bool(values) and values[0] in ("on", "yes", "1", "true"),
@@ -78,15 +83,15 @@ def updated(prefs: Prefs, words: list[str]) -> Prefs:
     if key == "formats":
         chosen = tuple(dict.fromkeys(part for value in values for part in value.split(",") if part))
         if any(name not in FORMATS for name in chosen):
-            raise PrefsError(f"formats are {', '.join(FORMATS)}")
+            raise PrefsError("err_prefs_formats", formats=", ".join(FORMATS))
         return Prefs(prefs.memory_gb, prefs.memory_kind, prefs.commercial, chosen, prefs.lang)
     if key == "lang":
         lang = values[0] if values else "auto"
         if lang not in ("en", "ru", "auto"):
-            raise PrefsError("lang is en, ru or auto")
+            raise PrefsError("err_prefs_lang")
         return Prefs(prefs.memory_gb, prefs.memory_kind, prefs.commercial, prefs.formats,
                      None if lang == "auto" else lang)  # type: ignore[arg-type]  # fmt: skip
-    raise PrefsError(f"unknown preference {key!r}")
+    raise PrefsError("err_prefs_key")
 
 
 class PrefsStore:
@@ -128,23 +133,39 @@ class PrefsStore:
         self._db.close()
 
 
-@dataclass
 class UserLimiter:
-    """At most `calls` requests per user in `window` seconds."""
+    """At most `calls` requests per user in `window` seconds. Memory is bounded: a user idle for a whole window
+    is forgotten (nothing of them is left to count), and at most `max_users` are tracked at once."""
 
-    calls: int = 10
-    window: float = 60.0
-    _seen: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, calls: int = 10, window: float = 60.0, max_users: int = 100_000) -> None:
+        self.calls = calls
+        self.window = window
+        self.max_users = max_users
+        self._seen: OrderedDict[int, deque[float]] = OrderedDict()  # least recently active first
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
     def wait(self, user_id: int, now: float | None = None) -> float:
         """0 when the request may go ahead (and counts it), else seconds to wait."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            seen = self._seen[user_id]
+            self._forget_idle(now)
+            seen = self._seen.get(user_id)
+            if seen is None:
+                seen = self._seen[user_id] = deque()
+            self._seen.move_to_end(user_id)
             while seen and seen[0] <= now - self.window:
                 seen.popleft()
             if len(seen) >= self.calls:
                 return max(0.1, seen[0] + self.window - now)
             seen.append(now)
             return 0.0
+
+    def _forget_idle(self, now: float) -> None:
+        while self._seen:
+            user_id, seen = next(iter(self._seen.items()))
+            if len(self._seen) < self.max_users and seen and seen[-1] > now - self.window:
+                return
+            del self._seen[user_id]

@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from recommender.reasons import Reason
 from recommender.recommend import Answer, Result
 from recommender.related import TOP_LISTS
 
-from .texts import FIT_LEVELS, RELAXED_NAMES, say
+from .texts import FIT_LEVELS, REASONS, RELAXED_NAMES, say
 
 MESSAGE_LIMIT = 4096
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -73,12 +74,48 @@ def strip_tags(text: str) -> str:
     return html.unescape(_TAG_RE.sub("", _LINK_RE.sub(r"\2 (\1)", text)))
 
 
+# -- reasons -----------------------------------------------------------------------------------------------
+def _context_text(tokens: int) -> str:
+    return f"{tokens // 1024}k" if tokens >= 1024 and tokens % 1024 == 0 else f"{tokens:,}"
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    """One reason in words (plain text: escape it for HTML)."""
+    words = REASONS.get(lang, REASONS["en"])
+    values = reason.values
+    if reason.code == "fits":
+        level = values["level"]
+        where = FIT_LEVELS.get(lang, FIT_LEVELS["en"]).get(level, level)
+        if values["kind"] == "unified":
+            where = words["on_gpu"] if level == "gpu" else FIT_LEVELS.get(lang, FIT_LEVELS["en"])["cpu"]
+        usable = words["usable"].format(**values) if values.get("usable_gb") else ""
+        return words["fits"].format(
+            **{**values, "context": _context_text(values["context"]), "kind": words[values["kind"]]},
+            usable=usable,
+            where=where,
+        )
+    if reason.code == "fit_note":
+        return str(values["text"])
+    if reason.code == "license":
+        commercial = words.get(f"c_{values['commercial']}", str(values["commercial"]))
+        return words["license"].format(license=values["license"] or words["no_license"], commercial=commercial)
+    if reason.code == "score":
+        label = words.get(values["source"], words["arena"])
+        origin = words["inherited"] if values["inherited"] else ""
+        return words["score"].format(label=label, average=values["average"], origin=origin)
+    return words[reason.code].format(**values)
+
+
+def why_lines(result: Result, lang: str) -> list[str]:
+    return [reason_text(reason, lang) for reason in result.reasons]
+
+
 # -- answers -----------------------------------------------------------------------------------------------
 def result_block(position: int, result: Result, lang: str) -> str:
     model, download = result.model, result.download
     size = f"{model.params / 1e9:.1f}B" if model.params else "?"
-    better = result.why and result.why[0] == "better"
-    reasons = [reason for reason in result.why if reason != "better"]
+    better = result.better
+    reasons = why_lines(result, lang)
     lines = [
         f"<b>{position}. {link(model.url, model.id)}</b> · {esc(model.family or '?')} · {esc(size)}"
         + (f" · ✅ {esc(say(lang, 'better'))}" if better else "")

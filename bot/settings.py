@@ -7,6 +7,7 @@ import contextlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time as day_time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -115,7 +116,8 @@ SETTINGS: tuple[Setting, ...] = (
         "bot.admins", [], "Telegram user ids allowed to /resync (comma-separated in the variable).", "SOMMELIER_ADMINS"
     ),
     Setting("bot.daily_sync", "04:00", "Daily catalog sync time, HH:MM UTC (empty: no daily sync)."),
-    Setting("bot.calls_per_minute", 10, "Requests one user may send per minute."),
+    Setting("bot.calls_per_minute", 10, "Requests one user may send per minute (button presses included)."),
+    Setting("bot.request_seconds", 8.0, "Time budget of one request: past it the user is told, and others go on."),
     Setting(
         "bot.webhook_url",
         "",
@@ -163,6 +165,23 @@ class SearchOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class BotSettings:
+    token: str = ""
+    base_url: str | None = None  # python-telegram-bot's meaning: the token is appended
+    admins: frozenset[int] = frozenset()
+    daily_sync: day_time | None = None
+    calls_per_minute: int = 10
+    request_seconds: float = 8.0
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str = ""  # Telegram sends it with every update, others are refused (empty: random per start)
+
+    def __repr__(self) -> str:  # the token and the secret never reach a log or a traceback
+        return f"BotSettings(admins={sorted(self.admins)}, webhook_url={self.webhook_url!r}, ...)"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     home: Path
     log_level: str
@@ -172,7 +191,11 @@ class Settings:
     parser: ParserOptions
     recommend: RecommendOptions
     semantic: bool
+    bot: BotSettings
     values: Mapping[str, Any]
+
+    def __repr__(self) -> str:  # `values` holds the bot token and the Hub token: never in a log or a traceback
+        return f"Settings(home={str(self.home)!r}, log_level={self.log_level!r}, ...)"
 
     @property
     def index_dir(self) -> Path:
@@ -311,6 +334,7 @@ def _build(values: dict[str, Any]) -> Settings:
     )
     return Settings(
         home=home,
+        bot=_bot(values),
         log_level=values["log_level"].upper(),
         hub=hub,
         sync=sync,
@@ -319,6 +343,32 @@ def _build(values: dict[str, Any]) -> Settings:
         recommend=recommend,
         semantic=values["recommend.semantic"],
         values=values,
+    )
+
+
+def _bot(values: Mapping[str, Any]) -> BotSettings:
+    try:
+        admins = frozenset(int(str(item).strip()) for item in values["bot.admins"] if str(item).strip())
+    except ValueError as error:
+        raise SettingsError("bot.admins ($SOMMELIER_ADMINS) takes Telegram user ids, like 12345,67890") from error
+    daily = None
+    if values["bot.daily_sync"]:
+        try:
+            hours, minutes = (int(part) for part in str(values["bot.daily_sync"]).split(":"))
+            daily = day_time(hours, minutes)
+        except ValueError as error:
+            raise SettingsError("bot.daily_sync takes HH:MM (UTC), like 04:00") from error
+    return BotSettings(
+        token=values["bot.token"].strip(),
+        base_url=values["bot.api_base_url"] or None,
+        admins=admins,
+        daily_sync=daily,
+        calls_per_minute=max(1, values["bot.calls_per_minute"]),
+        request_seconds=max(0.5, values["bot.request_seconds"]),
+        webhook_url=values["bot.webhook_url"] or None,
+        webhook_listen=values["bot.webhook_listen"],
+        webhook_port=values["bot.webhook_port"],
+        webhook_secret=values["bot.webhook_secret"],
     )
 
 

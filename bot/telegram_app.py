@@ -1,10 +1,13 @@
 """The Telegram front: a python-telegram-bot Application that turns updates into Conversation calls and
 Replies into messages. Long polling by default, a webhook when configured.
 
-Blocking work (parsing, ranking, SQLite) runs in one worker thread, so answers never stall the event loop and
-the catalog connection is used by one thread at a time (a second worker was measured: on 2 cores it doubled the
-median reply time, the GGUF parser and the ranking fighting for the same cores); a sync runs in its own thread
-with its own catalog connection (SQLite WAL: answers keep flowing meanwhile).
+Blocking work (parsing, ranking, SQLite) runs in one worker thread with a time budget per request (worker.py),
+so answers never stall the event loop and one slow request never holds up the others (a second worker was
+measured: on 2 cores it doubled the median reply time, the GGUF parser and the ranking fighting for the same
+cores); a sync runs in its own thread with its own catalog connection (SQLite WAL: answers keep flowing
+meanwhile), then brings the search index up to date, which the answering side re-reads.
+
+Every handler rate-limits first and only then does any work; every per-user structure is bounded.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
+import secrets
+import signal
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import time as day_time
+from dataclasses import dataclass, field, replace
+from html import escape
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -40,17 +45,19 @@ from telegram.ext import (
     filters,
 )
 
-from index.errors import CatalogBusy, CatalogError
-from index.hub import Hub
 from index.store import Catalog
-from index.sync import Progress, SyncReport, run_sync
+from index.sync import Progress, SyncReport
 from recommender.related import warm_lists
 
 from .conversation import MAX_REQUEST_CHARS, Conversation, Reply
+from .error_messages import RequestTooSlow, user_message
 from .prefs import UserLimiter
 from .render import split_blocks, strip_tags
-from .settings import Settings
+from .services import sync_catalog
+from .settings import BotSettings, Settings
 from .texts import language_of, say
+from .webhook import WebhookServer
+from .worker import BudgetedWorker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -70,20 +77,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "catalog and sync state"),
 )
 PROGRESS_EVERY = 2.0  # seconds between edits of the /resync message
-WORKERS = 1  # threads answering (2 measured slower on 2 cores: see the module docstring)
-
-
-@dataclass
-class BotOptions:
-    token: str
-    base_url: str | None = None  # python-telegram-bot's meaning: the token is appended
-    admins: frozenset[int] = frozenset()
-    daily_sync: day_time | None = None
-    calls_per_minute: int = 10
-    webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
-    webhook_secret: str = ""  # Telegram sends it in a header with every update; updates without it are refused
 
 
 @dataclass
@@ -94,13 +87,28 @@ class SyncState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
+def without_mention(text: str, username: str) -> str | None:
+    """The text of a group message that mentions @username (any case), the mention taken out; None when it
+    does not mention the bot. Matched in the text itself, never at positions found in a lower-cased copy (which
+    shift when a character's lower case is longer: "İ")."""
+    if not username:
+        return None
+    mention = re.compile(rf"@{re.escape(username)}(?![A-Za-z0-9_])", re.IGNORECASE)
+    if mention.search(text) is None:
+        return None
+    return " ".join(mention.sub(" ", text).split())
+
+
 class SommelierBot:
-    def __init__(self, settings: Settings, conversation: Conversation, options: BotOptions) -> None:
+    def __init__(self, settings: Settings, conversation: Conversation, options: BotSettings | None = None) -> None:
         self.settings = settings
         self.conversation = conversation
+        options = options or settings.bot
+        if not options.webhook_secret:  # a new random one per start unless configured
+            options = replace(options, webhook_secret=secrets.token_urlsafe(32))
         self.options = options
         self.limiter = UserLimiter(calls=options.calls_per_minute, window=60.0)
-        self.worker = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sommelier")
+        self.worker = BudgetedWorker(options.request_seconds)
         self.sync = SyncState()
         self.username = ""
 
@@ -133,8 +141,18 @@ class SommelierBot:
             await application.bot.set_my_commands(commands)
 
     async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.worker, lambda: call(*args, **kwargs))
+        return await self.worker.run(call, *args, **kwargs)
+
+    async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str,
+                      call: Callable[..., Reply | None], *args: Any) -> Reply | None:  # fmt: skip
+        """`call` in the worker within the time budget; an error becomes a short message in `lang`."""
+        try:
+            return await self._run(call, *args)
+        except RequestTooSlow as error:
+            return Reply([escape(user_message(error, lang))], lang)
+        except Exception as error:  # one bad request never stops the bot; the log has the details
+            log.error("request failed", exc_info=error)
+            return Reply([escape(user_message(error, lang))], lang)
 
     # -- sending -----------------------------------------------------------------------------------------
     async def _typing(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -213,11 +231,7 @@ class SommelierBot:
         replied = message.reply_to_message
         if replied is not None and replied.from_user is not None and replied.from_user.username == self.username:
             return text
-        mention = f"@{self.username}".lower()
-        if self.username and mention in text.lower():
-            start = text.lower().index(mention)
-            return (text[:start] + text[start + len(mention) :]).strip()
-        return None
+        return without_mention(text, self.username)
 
     async def _request(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         user = update.effective_user
@@ -226,8 +240,11 @@ class SommelierBot:
         if await self._refuse_if_limited(update, context, lang):
             return
         await self._typing(update, context)
-        reply = await self._run(self.conversation.request, user.id, text[:MAX_REQUEST_CHARS], user.language_code)
-        await self.send(update, context, reply)
+        reply = await self._answer(
+            update, context, lang, self.conversation.request, user.id, text[:MAX_REQUEST_CHARS], user.language_code
+        )
+        if reply is not None:
+            await self.send(update, context, reply)
 
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         args = context.args or []
@@ -247,20 +264,29 @@ class SommelierBot:
             return
         await self._typing(update, context)
         if name == "status":
-            reply = await self._run(self.conversation.status, lang, self.sync.running)
+            reply = await self._answer(update, context, lang, self.conversation.status, lang, self.sync.running)
         else:
-            reply = await self._run(self.conversation.command, user.id, name, args, user.language_code)
-        await self.send(update, context, reply)
+            reply = await self._answer(
+                update, context, lang, self.conversation.command, user.id, name, args, user.language_code
+            )
+        if reply is not None:
+            await self.send(update, context, reply)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
         lang = language_of("", user.language_code)
-        reply = await self._run(self.conversation.button, user.id, query.data or "", user.language_code)
+        wait = self._limited(update)  # before any work: a flood of presses costs nothing
+        if wait:
+            with contextlib.suppress(TelegramError):
+                await query.answer(say(lang, "rate_limited", seconds=int(wait) + 1))
+            return
+        data = (query.data or "")[:64]  # Telegram's limit; anything longer is forged
+        reply = await self._answer(update, context, lang, self.conversation.button, user.id, data, user.language_code)
         with contextlib.suppress(TelegramError):
             await query.answer(None if reply is not None else say(lang, "stale_button"))
-        if reply is not None and not await self._refuse_if_limited(update, context, reply.lang):
+        if reply is not None:
             await self.send(update, context, reply)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -287,11 +313,17 @@ class SommelierBot:
         if user.id not in self.options.admins:
             await self.send(update, context, Reply([say(lang, "admins_only")], lang))
             return
-        if self.sync.running:
+        if self.sync.running:  # checked and set with no await between: two quick /resync run one sync
             await self.send(update, context, Reply([say(lang, "sync_busy")], lang))
             return
-        status = await self._send_text(context, message.chat_id, say(lang, "sync_started"), None)
-        await self.resync(lambda text: self._edit(status, text), lang)
+        self.sync.running = True
+        try:
+            status = await self._send_text(context, message.chat_id, say(lang, "sync_started"), None)
+        except TelegramError:
+            self.sync.running = False
+            raise
+        allow_drops = [word.lower() for word in context.args or []] == ["allow-drops"]
+        await self.resync(lambda text: self._edit(status, text), lang, claimed=True, allow_drops=allow_drops)
 
     async def _edit(self, message: Message, text: str) -> None:
         with contextlib.suppress(BadRequest, RetryAfter):  # "message is not modified", flood: skip this edit
@@ -301,30 +333,39 @@ class SommelierBot:
         if not self.sync.running:
             await self.resync(None, "en")
 
-    async def resync(self, report: Callable[[str], Awaitable[None]] | None, lang: str) -> SyncReport | None:
-        """One sync at a time, in its own thread; progress edited into `report` every few seconds."""
-        async with self.sync.lock:
+    async def resync(
+        self,
+        report: Callable[[str], Awaitable[None]] | None,
+        lang: str,
+        *,
+        claimed: bool = False,
+        allow_drops: bool = False,
+    ) -> SyncReport | None:
+        """One sync at a time, in its own thread, then the search index; progress edited into `report` every few
+        seconds. `claimed`: the caller already set `sync.running` (so a second request was refused)."""
+        if not claimed:
+            if self.sync.running:
+                return None
             self.sync.running = True
+        async with self.sync.lock:
             self.sync.progress = None
             loop = asyncio.get_running_loop()
-            task = loop.run_in_executor(None, self._sync_blocking)
+            task = loop.run_in_executor(None, self._sync_blocking, allow_drops)
             try:
                 while not task.done():
                     await asyncio.wait({task}, timeout=PROGRESS_EVERY)
                     if report is not None and self.sync.progress is not None and not task.done():
                         await report(self._progress_text(lang))
                 result = task.result()
-            except (CatalogError, OSError) as error:
-                message = (
-                    say(lang, "sync_busy") if isinstance(error, CatalogBusy) else say(lang, "sync_failed", error=error)
-                )
+            except Exception as error:  # the admin gets a clear message; the catalog stays as it was
+                log.error("sync failed", exc_info=error)
                 if report is not None:
-                    await report(message)
-                log.error("sync failed: %s", error)
+                    await report(escape(say(lang, "sync_failed", error=user_message(error, lang))))
                 return None
             finally:
                 self.sync.running = False
-            await self._run(self._after_sync)
+            with contextlib.suppress(RequestTooSlow):
+                await self._run(self._after_sync, budget=max(60.0, self.options.request_seconds))
             if report is not None:
                 await report(
                     say(
@@ -339,7 +380,8 @@ class SommelierBot:
                 )
             return result
 
-    def _sync_blocking(self) -> SyncReport:
+    def _sync_blocking(self, allow_drops: bool = False) -> SyncReport:
+        options = replace(self.settings.sync, allow_drops=True) if allow_drops else self.settings.sync
         with Catalog(self.settings.catalog_path) as catalog:
             last = catalog.last_sync() or {}
             self.sync.expected = int(last.get("listed") or 0)
@@ -347,7 +389,8 @@ class SommelierBot:
             def progress(state: Progress) -> None:
                 self.sync.progress = state
 
-            return run_sync(catalog, Hub(self.settings.hub), self.settings.sync, on_progress=progress)
+            report, _ = sync_catalog(self.settings, catalog, options, on_progress=progress)
+            return report
 
     def _after_sync(self) -> None:
         warm_lists(self.conversation.service.recommender)
@@ -373,22 +416,50 @@ class SommelierBot:
         )
 
     # -- running -----------------------------------------------------------------------------------------
-    def webhook(self) -> dict[str, Any]:
-        """How the webhook listens: the public URL registered with Telegram (its path served locally, as a
-        reverse proxy forwards it) and the secret every update must carry."""
-        url = self.options.webhook_url or ""
-        return {
-            "listen": self.options.webhook_listen,
-            "port": self.options.webhook_port,
-            "url_path": urlsplit(url).path.strip("/"),
-            "webhook_url": url,
-            "secret_token": self.options.webhook_secret or None,
-            "allowed_updates": Update.ALL_TYPES,
-        }
+    def webhook_server(self, application: Application) -> WebhookServer:
+        """The public URL's path served locally (as a reverse proxy forwards it), every update carrying the
+        secret."""
+        return WebhookServer(
+            application,
+            path=urlsplit(self.options.webhook_url or "").path,
+            secret=self.options.webhook_secret,
+            listen=self.options.webhook_listen,
+            port=self.options.webhook_port,
+        )
+
+    async def start_webhook(self, application: Application) -> WebhookServer:
+        """Registers the webhook with Telegram and starts serving it (the application must be started)."""
+        server = self.webhook_server(application)
+        await server.start()
+        await application.bot.set_webhook(
+            self.options.webhook_url or "",
+            secret_token=self.options.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return server
+
+    async def _serve_webhook(self) -> None:
+        application = self.build()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(number, stop.set)
+        async with application:
+            await self._post_init(application)
+            await application.start()
+            server = await self.start_webhook(application)
+            try:
+                await stop.wait()
+            finally:
+                await server.stop()
+                await application.stop()
 
     def run(self) -> None:
-        application = self.build()
-        if self.options.webhook_url:
-            application.run_webhook(**self.webhook())
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        try:
+            if self.options.webhook_url:
+                asyncio.run(self._serve_webhook())
+            else:
+                self.build().run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        finally:
+            self.worker.shutdown()

@@ -22,7 +22,8 @@ EN: dict[str, str] = {
         "/derived ID — its fine-tunes, quants, merges\n"
         "/fit ID 16GB [vram|ram|unified] — will it run, and which file\n"
         "/prefs — your memory budget, commercial only, formats, reply language\n"
-        "/status — catalog and sync state"
+        "/status — catalog and sync state\n"
+        "/resync — admins: sync the catalog now"
     ),
     "nothing": "Nothing in the catalog matches, even with every constraint relaxed. Try fewer constraints.",
     "relaxed": "Nothing matched everything, so I relaxed: {relaxed}.",
@@ -48,13 +49,45 @@ EN: dict[str, str] = {
     "sync_progress": "Syncing the catalog\n{bar} {percent}%\npages {pages} · models {models:,} · GGUF trees {trees}",
     "sync_done": "Sync finished in {seconds:.0f} s: {added:,} added, {updated:,} updated, {dropped:,} dropped; "
     "{total:,} models in the catalog.",
-    "sync_failed": "The sync stopped: {error}. The catalog is unchanged.",
+    "err_unknown_model": "I don't know a model called {name}.",
+    "err_unknown_model_hint": "I don't know a model called {name}. Did you mean: {candidates}?",
+    "err_not_in_catalog": "That model is not in the catalog.",
+    "err_catalog_busy": "A sync is running on the catalog; try again when it has finished.",
+    "err_catalog_corrupt": "The catalog file is damaged; an admin needs to run a fresh sync.",
+    "err_catalog_write": "The catalog could not be written (is the disk full?); nothing was changed.",
+    "err_drops_refused": "The sync was stopped: it would drop {dropped:,} of the catalog's {total:,} models "
+    "({share:.0%}, the limit is {limit:.0%}). Nothing was changed; check the listing settings "
+    "(sync.pipeline_tags, sync.filters), or if the Hub really lost them: sommelier sync --allow-drops "
+    "(in the bot: /resync allow-drops).",
+    "err_index_write": "The search index could not be written (is the disk full?); the previous one stays in use.",
+    "err_hub_unavailable": "The Hugging Face Hub is not answering; the catalog was left as it was. Try again later.",
+    "err_hub_rate_limited": "The Hugging Face Hub is rate-limiting us; the catalog was left as it was. Try later.",
+    "err_hub_bad_response": "The Hugging Face Hub sent answers I could not read; the catalog was left as it was.",
+    "err_hub": "The Hugging Face Hub could not be reached; the catalog was left as it was.",
+    "err_scores": "The leaderboard file could not be read.",
+    "err_catalog": "The catalog could not do that.",
+    "err_parser": "The request parser could not run; I read the request with the rules alone.",
+    "err_recommender": "I could not answer that one. Try saying it differently.",
+    "err_too_slow": "That request took too long to answer, so I stopped it. Try a shorter or simpler request.",
+    "err_database": "The catalog could not be read or written (is the disk full?); nothing was changed.",
+    "err_files": "A file could not be read or written; nothing was changed.",
+    "err_bad_number": "{what} takes a number like {example}.",
+    "err_fit_context": "The context is a number of tokens from 256 to 10,000,000, like 8192 or 32k.",
+    "err_fit_memory": "The memory is a number of GB from 0.1 to 4096, like 16GB.",
+    "err_prefs_memory": "memory takes a number of GB from 0.1 to 4096, like /prefs memory 16 vram",
+    "err_prefs_kind": "the memory kind is ram, vram or unified",
+    "err_prefs_formats": "formats are {formats}",
+    "err_prefs_lang": "lang is en, ru or auto",
+    "err_prefs_key": "unknown preference; use memory, commercial, formats, lang or reset",
+    "err_batch_empty": "empty line: no request",
+    "sync_failed": "The sync stopped: {error}",
     "status": "Catalog: {models:,} models, {gguf:,} GGUF repos. Last sync: {last}. {running}",
     "sync_running": "A sync is running now.",
     "empty_catalog": "The catalog is empty: an admin needs to run /resync first.",
     "text_only": "I read text messages only.",
     "too_long": "That's a long message; I read the first {chars:,} characters.",
     "more": "More",
+    "no_more": "That's all I show for one request; ask again with more detail to narrow it down.",
     "alternatives": "Alternatives",
     "compare_top": "Compare top 3",
     "details": "Details",
@@ -85,7 +118,8 @@ RU: dict[str, str] = {
         "/derived ID — её файнтюны, кванты, мержи\n"
         "/fit ID 16GB [vram|ram|unified] — запустится ли и какой файл брать\n"
         "/prefs — память, только коммерческие, форматы, язык ответов\n"
-        "/status — каталог и синхронизация"
+        "/status — каталог и синхронизация\n"
+        "/resync — администраторам: синхронизировать каталог сейчас"
     ),
     "nothing": "В каталоге ничего не подходит, даже если ослабить все условия. Попробуйте меньше условий.",
     "relaxed": "Под все условия ничего не нашлось, поэтому я ослабил: {relaxed}.",
@@ -112,13 +146,45 @@ RU: dict[str, str] = {
     "страниц {pages} · моделей {models:,} · GGUF-деревьев {trees}",
     "sync_done": "Синхронизация закончена за {seconds:.0f} с: добавлено {added:,}, обновлено {updated:,}, "
     "удалено {dropped:,}; в каталоге {total:,} моделей.",
-    "sync_failed": "Синхронизация остановилась: {error}. Каталог не изменился.",
+    "err_unknown_model": "Не знаю модель {name}.",
+    "err_unknown_model_hint": "Не знаю модель {name}. Может быть: {candidates}?",
+    "err_not_in_catalog": "Такой модели нет в каталоге.",
+    "err_catalog_busy": "Каталог сейчас синхронизируется; попробуйте, когда синхронизация закончится.",
+    "err_catalog_corrupt": "Файл каталога повреждён; администратору нужно заново синхронизировать каталог.",
+    "err_catalog_write": "Каталог не удалось записать (диск заполнен?); ничего не изменилось.",
+    "err_drops_refused": "Синхронизация остановлена: она удалила бы {dropped:,} из {total:,} моделей каталога "
+    "({share:.0%}, предел {limit:.0%}). Ничего не изменилось; проверьте настройки списка (sync.pipeline_tags, "
+    "sync.filters) или, если Hub действительно их потерял: sommelier sync --allow-drops (в боте: "
+    "/resync allow-drops).",
+    "err_index_write": "Поисковый индекс не удалось записать (диск заполнен?); работает предыдущий.",
+    "err_hub_unavailable": "Hugging Face Hub не отвечает; каталог не изменился. Попробуйте позже.",
+    "err_hub_rate_limited": "Hugging Face Hub ограничивает частоту запросов; каталог не изменился. Попробуйте позже.",
+    "err_hub_bad_response": "Hugging Face Hub присылает непонятные ответы; каталог не изменился.",
+    "err_hub": "Не удалось связаться с Hugging Face Hub; каталог не изменился.",
+    "err_scores": "Файл лидерборда не читается.",
+    "err_catalog": "Каталог не смог это сделать.",
+    "err_parser": "Модель-разборщик запросов не запустилась; я прочитал запрос одними правилами.",
+    "err_recommender": "Не получилось ответить. Попробуйте сформулировать иначе.",
+    "err_too_slow": "Запрос обрабатывался слишком долго, и я его остановил. Попробуйте короче или проще.",
+    "err_database": "Каталог не удалось прочитать или записать (диск заполнен?); ничего не изменилось.",
+    "err_files": "Файл не удалось прочитать или записать; ничего не изменилось.",
+    "err_bad_number": "{what}: нужно число, например {example}.",
+    "err_fit_context": "Контекст — число токенов от 256 до 10 000 000, например 8192 или 32k.",
+    "err_fit_memory": "Память — число ГБ от 0.1 до 4096, например 16GB.",
+    "err_prefs_memory": "memory — число ГБ от 0.1 до 4096, например /prefs memory 16 vram",
+    "err_prefs_kind": "тип памяти: ram, vram или unified",
+    "err_prefs_formats": "форматы: {formats}",
+    "err_prefs_lang": "lang: en, ru или auto",
+    "err_prefs_key": "неизвестная настройка; есть memory, commercial, formats, lang и reset",
+    "err_batch_empty": "пустая строка: запроса нет",
+    "sync_failed": "Синхронизация остановилась: {error}",
     "status": "Каталог: {models:,} моделей, {gguf:,} GGUF-репозиториев. Последняя синхронизация: {last}. {running}",
     "sync_running": "Сейчас идёт синхронизация.",
     "empty_catalog": "Каталог пуст: администратору нужно запустить /resync.",
     "text_only": "Я читаю только текстовые сообщения.",
     "too_long": "Длинное сообщение; я прочитал первые {chars:,} символов.",
     "more": "Ещё",
+    "no_more": "Больше по одному запросу не показываю; уточните запрос, чтобы сузить выбор.",
     "alternatives": "Альтернативы",
     "compare_top": "Сравнить топ-3",
     "details": "Подробнее",
@@ -133,6 +199,56 @@ RU: dict[str, str] = {
     "any": "любые",
 }
 
+REASONS: dict[str, dict[str, str]] = {
+    "en": {
+        "fits": "{quant} {weights_gb:.1f} GB + {kv_gb:.1f} GB KV at {context} + {overhead_gb:.1f} GB runtime = "
+        "{needed_gb:.1f} GB ≤ {budget_gb:g} GB {kind}{usable}: runs {where}",
+        "usable": " ({usable_gb:.1f} GB usable by the GPU)",
+        "self_quantize": "no quantized copy in the catalog: the estimate is for a GGUF you would make yourself",
+        "license": "{license}: {commercial}",
+        "no_license": "no licence stated",
+        "context": "context {tokens:,}",
+        "score": "{label} {average:.1f}{origin}",
+        "inherited": " (base model)",
+        "trend": "downloads +{percent}% in 3 days",
+        "popularity": "{downloads:,} downloads, {likes:,} likes",
+        "ram": "RAM",
+        "vram": "VRAM",
+        "unified": "unified memory",
+        "on_gpu": "on the GPU",
+        "open_llm_v2": "Open LLM Leaderboard v2 average",
+        "open_llm_v1": "Open LLM v1 average",
+        "arena": "Arena Elo",
+        "c_yes": "commercial use allowed",
+        "c_conditional": "commercial use allowed with conditions",
+        "c_no": "no commercial use",
+        "c_unknown": "licence unknown: check before commercial use",
+    },
+    "ru": {
+        "fits": "{quant} {weights_gb:.1f} ГБ + {kv_gb:.1f} ГБ KV на {context} + {overhead_gb:.1f} ГБ среда = "
+        "{needed_gb:.1f} ГБ ≤ {budget_gb:g} ГБ {kind}{usable}: работает {where}",
+        "usable": " (GPU доступно {usable_gb:.1f} ГБ)",
+        "self_quantize": "квантованной копии в каталоге нет: оценка для GGUF, который вы сделаете сами",
+        "license": "{license}: {commercial}",
+        "no_license": "лицензия не указана",
+        "context": "контекст {tokens:,}",
+        "score": "{label} {average:.1f}{origin}",
+        "inherited": " (базовая модель)",
+        "trend": "скачиваний +{percent}% за 3 дня",
+        "popularity": "{downloads:,} скачиваний, {likes:,} лайков",
+        "ram": "ОЗУ",
+        "vram": "видеопамяти",
+        "unified": "общей памяти",
+        "on_gpu": "на GPU",
+        "open_llm_v2": "Open LLM Leaderboard v2, среднее",
+        "open_llm_v1": "Open LLM v1, среднее",
+        "arena": "Arena Elo",
+        "c_yes": "коммерческое использование разрешено",
+        "c_conditional": "коммерческое использование разрешено с условиями",
+        "c_no": "коммерческое использование запрещено",
+        "c_unknown": "лицензия неизвестна: проверьте перед коммерческим использованием",
+    },
+}
 FIT_LEVELS: dict[str, dict[str, str]] = {
     "en": {"gpu": "fully on the GPU", "partial": "GPU + CPU offload", "cpu": "on the CPU", "no": "does not fit"},
     "ru": {"gpu": "целиком на GPU", "partial": "GPU + выгрузка на CPU", "cpu": "на CPU", "no": "не помещается"},

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from queue import Full, Queue
@@ -54,7 +54,7 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 @dataclass(frozen=True, slots=True)
 class HubOptions:
     endpoint: str = "https://huggingface.co"
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # never in a log or a traceback
     page_size: int = 1000
     timeout: float = 30.0
     max_retries: int = 5

@@ -68,9 +68,9 @@ def bundled_model(models_dir: Path) -> Path:
         raise ParserModelError(f"the bundled parser model package is not installed: {error}") from error
     target = models_dir / bundled.MODEL_NAME
     if not target.is_file():
-        models_dir.mkdir(parents=True, exist_ok=True)
         scratch = target.with_suffix(".part")
-        try:
+        try:  # a read-only file system or models folder: the rules answer alone
+            models_dir.mkdir(parents=True, exist_ok=True)
             bundled.assemble(scratch, overwrite=True)
             scratch.replace(target)
         except (OSError, ValueError) as error:

@@ -16,6 +16,7 @@ import numpy as np
 
 from recommender.filters import Filters
 from recommender.fit import GB, LEVEL_RANK, QUALITY_ORDER, Budget, Fit, Shape, best_fit
+from recommender.reasons import Reason
 from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogView, Model
 
 # A semantic search: (text, allowed nums or None, k) → [(num, similarity)].
@@ -36,12 +37,6 @@ RELAX_ORDER: tuple[str, ...] = (
     "memory",
     "commercial",
 )
-COMMERCIAL_TEXT = {
-    "yes": "commercial use allowed",
-    "conditional": "commercial use allowed with conditions",
-    "no": "no commercial use",
-    "unknown": "licence unknown: check before commercial use",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +74,8 @@ class Result:
     download: Download | None
     fit: Fit | None
     score: float
-    why: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    better: bool = False  # scores better than the model it is an alternative to (scores that exist)
 
     def to_dict(self) -> dict[str, Any]:
         model, fit = self.model, self.fit
@@ -111,7 +107,8 @@ class Result:
             "likes": model.likes,
             "trend": model.trend,
             "url": model.url,
-            "why": list(self.why),
+            "reasons": [reason.to_dict() for reason in self.reasons],
+            "better": self.better,
         }
 
 
@@ -360,48 +357,51 @@ def _download(model: Model, fit: Fit | None, files: Sequence[Any]) -> Download |
     return Download(model.id, None, None, None)
 
 
-def _gb(value: float) -> str:
-    return f"{value / GB:.1f} GB"
+def _gb(value: float) -> float:
+    return round(value / GB, 2)
 
 
 def reasons(
     model: Model, fit: Fit | None, download: Download | None, budget: Budget | None, filters: Filters
-) -> list[str]:
-    """Why this model, with numbers."""
-    why: list[str] = []
+) -> list[Reason]:
+    """Why this model, as codes with their numbers (worded by the fronts)."""
+    why: list[Reason] = []
     if fit is not None and fit.estimate is not None and budget is not None:
         estimate = fit.estimate
-        kind = {"ram": "RAM", "vram": "VRAM", "unified": "unified memory"}[budget.kind]
-        usable = budget.usable_bytes / GB
-        where = {"gpu": "fully on the GPU", "partial": "GPU + CPU offload", "cpu": "on the CPU"}.get(fit.level, "")
-        if budget.kind == "unified":
-            where = "on the GPU" if fit.level == "gpu" else "on the CPU"
-        share = f" ({usable:.1f} GB usable by the GPU)" if budget.kind == "unified" else ""
         why.append(
-            f"{estimate.quant} {_gb(estimate.weights_bytes)} + {_gb(estimate.kv_bytes)} KV at "
-            f"{_context_text(estimate.context)} + {_gb(estimate.overhead_bytes)} runtime = "
-            f"{_gb(estimate.needed_bytes)} ≤ {budget.memory_gb:g} GB {kind}{share}: runs {where}"
+            Reason(
+                "fits",
+                {
+                    "quant": estimate.quant,
+                    "weights_gb": _gb(estimate.weights_bytes),
+                    "kv_gb": _gb(estimate.kv_bytes),
+                    "context": estimate.context,
+                    "overhead_gb": _gb(estimate.overhead_bytes),
+                    "needed_gb": _gb(estimate.needed_bytes),
+                    "budget_gb": budget.memory_gb,
+                    "kind": budget.kind,
+                    "level": fit.level,
+                    "usable_gb": _gb(budget.usable_bytes) if budget.kind == "unified" else None,
+                },
+            )
         )
-        why += list(fit.notes)
+        why += [Reason("fit_note", {"text": note}) for note in fit.notes]
     if download is not None and download.file is None and download.quant is None and model.relation != "quantized":
-        why.append("no quantized copy in the catalog: the estimate is for a GGUF you would make yourself")
-    why.append(f"{model.license or 'no licence stated'}: {COMMERCIAL_TEXT.get(model.commercial, model.commercial)}")
+        why.append(Reason("self_quantize"))
+    why.append(Reason("license", {"license": model.license, "commercial": model.commercial}))
     if model.context_length:
-        why.append(f"context {model.context_length:,}")
+        why.append(Reason("context", {"tokens": model.context_length}))
     for source, value in model.scores.items():
-        label = {"open_llm_v2": "Open LLM Leaderboard v2 average", "open_llm_v1": "Open LLM v1 average"}.get(
-            source, "Arena Elo"
+        why.append(
+            Reason(
+                "score",
+                {"source": source, "average": value["average"], "inherited": bool(value.get("inherited_from"))},
+            )
         )
-        origin = " (base model)" if value.get("inherited_from") else ""
-        why.append(f"{label} {value['average']:.1f}{origin}")
     if filters.sort == "trending" and model.trend:
-        why.append(f"downloads +{model.trend * 100:.0f}% in 3 days")
-    why.append(f"{model.downloads:,} downloads, {model.likes:,} likes")
+        why.append(Reason("trend", {"percent": round(model.trend * 100)}))
+    why.append(Reason("popularity", {"downloads": model.downloads, "likes": model.likes}))
     return why
-
-
-def _context_text(tokens: int) -> str:
-    return f"{tokens // 1024}k" if tokens >= 1024 and tokens % 1024 == 0 else f"{tokens:,}"
 
 
 def default_filters(filters: Filters, prefs: Filters | None) -> Filters:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -98,7 +98,7 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
         if result is None:
             continue
         if better(member_group):
-            result = Result(result.model, result.download, result.fit, result.score, ("better", *result.why))
+            result = replace(result, better=True)
         results.append(result)
         if len(results) >= limit:
             break

@@ -10,27 +10,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from index.store import Catalog
-from recommender.errors import RecommenderError
+from recommender.errors import AmbiguousModel, RecommenderError, UnknownModel
 from recommender.filters import Filters
 from recommender.fit import Budget, Fit, MemoryKind, best_fit
 from recommender.parse import RequestParser
 from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
 from recommender.related import TOP_LISTS, Resolved, alternatives, compare, derived, resolve, top
 from recommender.view import CatalogView
-
-
-class UnknownModel(RecommenderError):
-    """No catalog model matches that name."""
-
-    def __init__(self, name: str, candidates: tuple[str, ...] = ()) -> None:
-        self.name = name
-        self.candidates = candidates
-        hint = f"; did you mean: {', '.join(candidates)}" if candidates else ""
-        super().__init__(f"no model {name!r} in the catalog{hint}")
-
-
-class AmbiguousModel(UnknownModel):
-    """Several catalog models match that name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +91,7 @@ class Sommelier:
         filters = replace(answer.filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
         shown = {result.model.id for result in answer.results}
         for result in alternatives(recommender, index, filters, 6):
-            if result.why and result.why[0] == "better" and result.model.id not in shown:
+            if result.better and result.model.id not in shown:
                 return result
         return None
 

@@ -15,8 +15,8 @@ import pytest
 
 from bot import telegram_app
 from bot.conversation import Conversation
+from bot.logs import RedactSecrets, protect_logs
 from bot.prefs import PrefsStore
-from bot.run_bot import RedactToken, bot_options, protect_logs
 from bot.settings import load_settings
 from bot.telegram_app import SommelierBot
 from index.store import Catalog
@@ -60,11 +60,11 @@ def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, *
     catalog = Catalog(settings.catalog_path, check_same_thread=False)
     service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), settings.recommend)
     conversation = Conversation(service, PrefsStore(tmp_path / "bot.db"))
-    return SommelierBot(settings, conversation, bot_options(settings))  # type: ignore[arg-type]
+    return SommelierBot(settings, conversation)
 
 
-def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]], webhook: dict[str, Any] | None = None) -> None:
-    """Start the application with long polling (or the `webhook`), play the scenario, stop cleanly."""
+def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]], webhook: bool = False) -> None:
+    """Start the application with long polling (or the bot's webhook), play the scenario, stop cleanly."""
 
     async def main() -> None:
         application = bot.build()
@@ -72,14 +72,18 @@ def run(bot: SommelierBot, scenario: Callable[[], Awaitable[None]], webhook: dic
         await bot._post_init(application)
         await application.start()
         assert application.updater is not None
-        if webhook is not None:
-            await application.updater.start_webhook(**webhook)
+        server = None
+        if webhook:
+            server = await bot.start_webhook(application)
         else:
             await application.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
             await asyncio.wait_for(scenario(), timeout=60)
         finally:
-            await application.updater.stop()
+            if server is not None:
+                await server.stop()
+            else:
+                await application.updater.stop()
             await application.stop()
             await application.shutdown()
 
@@ -234,7 +238,7 @@ def test_the_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> N
         try:
             protect_logs(TOKEN, secret)
             for existing in logging.getLogger().handlers:
-                existing.addFilter(RedactToken(TOKEN, secret))
+                existing.addFilter(RedactSecrets(TOKEN, secret))
             logging.getLogger("telegram.test").warning("POST https://api.telegram.org/bot%s/getMe failed", TOKEN)
             logging.getLogger("telegram.test").warning("setWebhook secret_token=%s", secret)
         finally:
@@ -256,8 +260,7 @@ def test_webhook_mode_answers_what_telegram_posts_and_refuses_forged_posts(
     secret = "Sommelier_webhook-secret_0123456789"
     bot = make_bot(home, telegram, catalog_hub, tmp_path, webhook_url=url, webhook_listen="127.0.0.1",
                    webhook_port=port, webhook_secret=secret)  # fmt: skip
-    settings = bot.webhook()
-    assert (settings["url_path"], settings["secret_token"], settings["port"]) == ("telegram/updates", secret, port)
+    assert (bot.options.webhook_url, bot.options.webhook_secret, bot.options.webhook_port) == (url, secret, port)
     forged = {"update_id": 999, "message": {"message_id": 5, "date": 0, "chat": {"id": 666, "type": "private"},
                                             "from": telegram.user(666), "text": "best 7b model"}}  # fmt: skip
 
@@ -277,7 +280,7 @@ def test_webhook_mode_answers_what_telegram_posts_and_refuses_forged_posts(
         await wait(telegram, lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == "8")
 
     delivered: list[int] = []
-    run(bot, scenario, webhook=settings)
+    run(bot, scenario, webhook=True)
     assert (delivered[0], 200) in telegram.deliveries
     assert "llama" in texts(telegram, 7)[0].lower()
     assert not telegram.sent("sendMessage", 666) and not telegram.sent("getUpdates")
@@ -322,7 +325,7 @@ def test_prefs_survive_a_restart_and_russian_gets_russian(
 
     run(second, ask)
     answer = next(text for text in texts(telegram, 500) if "Скачать" in text)
-    assert "8 GB vram" in answer and "≤ 8 GB VRAM" in answer
+    assert "8 GB vram" in answer and "≤ 8 ГБ видеопамяти" in answer  # the reasons in Russian too
 
 
 def test_daily_sync_is_scheduled_and_runs_silently(

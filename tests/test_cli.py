@@ -101,7 +101,7 @@ def test_model_text_view_and_unknown_model(run):
     assert code == 0 and "qwen" in out and "commercial use" in out
     code, _, err = run("model", "mistral-7b")
     assert code == 1
-    assert "No model 'mistral-7b'" in err and "Did you mean" in err and "Mistral-7B" in err
+    assert "I don't know a model called mistral-7b" in err and "Did you mean" in err and "Mistral-7B" in err
 
 
 def test_stats_and_import_scores(run, shared_data):

@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.render import why_lines
 from index.store import Catalog
+from recommender.errors import AmbiguousModel, UnknownModel
 from recommender.filters import Filters
 from recommender.parse import ParserOptions, RequestParser
 from recommender.recommend import Recommender
 from recommender.related import TOP_LISTS
-from recommender.service import AmbiguousModel, Sommelier, UnknownModel
+from recommender.service import Sommelier
 from recommender.view import CatalogView
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,7 +44,7 @@ def test_seed_walkthrough_better_fine_tunes_than_mistral_7b(service: Sommelier) 
     for text in ("alternatives to mistralai/Mistral-7B-v0.1", "alternatives to Mistral 7B"):
         answer, _ = service.ask(text)
         found = {result.model.id: result for result in answer.results}
-        better = [model_id for model_id, result in found.items() if result.why[0] == "better"]
+        better = [model_id for model_id, result in found.items() if result.better]
         assert {"teknium/OpenHermes-2.5-Mistral-7B", "NousResearch/Hermes-2-Pro-Mistral-7B"} & set(better), text
         for result in answer.results:
             assert result.model.params and 7e9 * 0.65 <= result.model.params <= 7.3e9 * 1.35
@@ -63,7 +65,7 @@ def test_seed_walkthrough_commercial_llama_for_16gb_mac_with_32k(service: Sommel
     assert best.download is not None and best.download.file and best.download.file.endswith(".gguf")
     assert best.fit is not None and best.fit.budget.kind == "unified" and best.fit.estimate is not None
     assert best.fit.estimate.needed_bytes <= 16e9 * 0.7  # runs on the GPU share of unified memory
-    assert any("32k" in reason and "unified memory" in reason for reason in best.why)
+    assert any("32k" in reason and "unified memory" in reason for reason in why_lines(best, "en"))
 
 
 @pytest.mark.parametrize(
@@ -126,7 +128,7 @@ def test_one_entry_per_underlying_model_with_the_best_download(recommender: Reco
 
 def test_reasons_carry_numbers(recommender: Recommender) -> None:
     answer = recommender.ask(Filters(memory_gb=16, memory_kind="ram", families=["qwen"]))
-    why = " | ".join(answer.results[0].why)
+    why = " | ".join(why_lines(answer.results[0], "en"))
     assert "GB KV at 4k" in why and "≤ 16 GB RAM" in why and "commercial" in why
 
 
@@ -209,7 +211,9 @@ def test_cli_ask_json_and_batch(home: Path, tmp_path: Path, capsys: pytest.Captu
     batch.write_text("coding model for a 3060 12GB\n\nкакую модель запустить на 16 гб\n<b>&amp;</b>\n")
     assert main(["--config", str(config), "ask", "--batch", str(batch), "--json"], environ) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 3 and all("results" in json.loads(line) for line in lines)
+    answers = [json.loads(line) for line in lines]  # one per input line, the blank one an error, in order
+    assert [answer["line"] for answer in answers] == [1, 2, 3, 4]
+    assert "error" in answers[1] and all("results" in answers[index] for index in (0, 2, 3))
     for command in (["compare", "qwen/qwen2.5-7b-instruct", "microsoft/phi-4", "--json"],
                     ["alternatives", "mistralai/Mistral-7B-Instruct-v0.2", "--json"],
                     ["derived", "mistralai/Mistral-7B-Instruct-v0.2", "--json"], ["top", "code", "--json"],
@@ -217,7 +221,7 @@ def test_cli_ask_json_and_batch(home: Path, tmp_path: Path, capsys: pytest.Captu
         assert main(["--config", str(config), *command], environ) == 0, command
         json.loads(capsys.readouterr().out)
     assert main(["--config", str(config), "fit", "no/such", "--memory", "8"], environ) == 1
-    assert "no model" in capsys.readouterr().err
+    assert "I don't know a model called no/such" in capsys.readouterr().err
 
 
 def test_cli_text_output_is_the_bots_rendering_without_tags(
