@@ -456,3 +456,46 @@ def shape_from_gguf(metadata: Mapping[str, Any], params: int | None = None) -> M
         params=params,
         file_type=FILE_TYPES.get(file_type) if isinstance(file_type, int) else None,
     )
+
+
+# -- provenance ------------------------------------------------------------------------------------------------
+PROVENANCE_FIELDS = (
+    "n_layers", "n_heads", "n_kv_heads", "head_dim", "hidden_size", "context_length", "rope_scaling",
+    "sliding_window", "full_layers", "swa_layers", "uniform_window", "kv_lora_rank", "qk_rope_head_dim",
+    "experts", "experts_active", "dtype", "quantization", "file_type", "params", "active_params", "commercial",
+)  # fmt: skip
+_COLUMN_FIELDS = frozenset({"n_layers", "n_kv_heads", "head_dim", "context_length", "sliding_window", "params"})
+
+
+def shape_provenance(record: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each shape field of a catalog record (`Catalog.model`) with its value and where it came from: the repo's
+    own config.json or GGUF header, the Hub listing, the base model (inherited), or nowhere (None)."""
+    stored = record.get("shape")
+    shape: Mapping[str, Any] = stored if isinstance(stored, Mapping) else {}
+    inherited = set(record.get("inherited") or [])
+    base = record.get("base_model")
+    own = record.get("shape_source")
+    own_label = None
+    if own:
+        own_label = "config.json" if own == "config.json" else f"GGUF header of {own.removeprefix('gguf:')}"
+    fields: dict[str, dict[str, Any]] = {}
+    for name in PROVENANCE_FIELDS:
+        column = record.get(name) if name in _COLUMN_FIELDS or name in ("active_params", "commercial") else None
+        value = column if column is not None else shape.get(name)
+        if name == "commercial":
+            source = f"licence of {base} (inherited)" if "license" in inherited and base else "own licence"
+            fields[name] = {"value": value, "from": source}
+            continue
+        if value is None:
+            fields[name] = {"value": None, "from": None}
+            continue
+        if name in inherited or (name not in _COLUMN_FIELDS and "shape" in inherited):
+            source = f"{base} (inherited)"
+        elif own_label and (shape.get(name) == value):
+            source = own_label
+        elif name == "params" and record.get("params_source"):
+            source = f"listing ({record['params_source']})"
+        else:
+            source = "listing"
+        fields[name] = {"value": value, "from": source}
+    return fields

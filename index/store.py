@@ -36,6 +36,7 @@ from .schema import (
     create_staging,
     migrate,
 )
+from .shapes import shape_provenance
 
 STAGING_COLUMNS = tuple(name for name, _ in MODEL_COLUMNS)
 _INSERT_STAGING = (
@@ -450,6 +451,7 @@ class Catalog:
         record = {key: _decode(key, value) for key, value in rows[0].items()}
         record["gated"] = bool(record["gated"]) if record["gated"] is not None else None
         record["uncensored"] = bool(record["uncensored"])
+        record["shape_fields"] = shape_provenance(record)  # each shape field and where it came from
         record["files"] = self.files(record)
         record["scores"] = self.scores(record["id"], record.get("base_model"))
         record["history"] = [

@@ -251,3 +251,36 @@ def test_licence_from_a_known_base_outside_the_catalog_and_through_an_intermedia
     assert catalog.model("someone/llama2-other")["commercial"] == "conditional"  # "other" with no name says nothing
     assert catalog.model("someone/child-of-ft")["commercial"] == "conditional"  # through the fine-tune in between
     assert catalog.model("someone/nc-ft")["commercial"] == "no"  # the stricter of its own and the base's (MIT)
+
+
+def test_model_json_shows_each_shape_field_and_where_it_came_from(tmp_path, capsys) -> None:
+    from bot.cli import main
+
+    config = tmp_path / "test.toml"
+    config.write_text(
+        "[hub]\nbackoff_base = 0.01\n[sync]\nstale_days = 100000\n[scores]\ndatasets = []\n[index]\nenabled = false\n"
+    )
+    with _hub(_records()) as hub:
+        environ = {"SOMMELIER_HOME": str(tmp_path / "home"), "HF_ENDPOINT": hub.url}
+        assert main(["--config", str(config), "sync", "--quiet"], environ=environ) == 0
+        capsys.readouterr()
+        assert (
+            main(["--config", str(config), "model", "meta-llama/Llama-3.1-8B-Instruct", "--json"], environ=environ) == 0
+        )
+        base = json.loads(capsys.readouterr().out)
+        assert (
+            main(["--config", str(config), "model", "bartowski/Llama-3.1-8B-Instruct-GGUF", "--json"], environ=environ)
+            == 0
+        )
+        quant = json.loads(capsys.readouterr().out)
+        assert main(["--config", str(config), "model", "someone/orphan-phi3-GGUF", "--json"], environ=environ) == 0
+        orphan = json.loads(capsys.readouterr().out)
+    assert base["shape_fields"]["n_layers"] == {"value": 32, "from": "config.json"}
+    assert base["shape_fields"]["context_length"] == {"value": 131072, "from": "config.json"}
+    assert base["shape_fields"]["rope_scaling"]["from"] == "config.json"
+    inherited = "meta-llama/Llama-3.1-8B-Instruct (inherited)"
+    assert quant["shape_fields"]["n_kv_heads"] == {"value": 8, "from": inherited}
+    assert quant["shape_fields"]["head_dim"]["from"] == inherited
+    assert quant["shape_fields"]["params"]["from"].startswith("listing")
+    assert orphan["shape_fields"]["head_dim"] == {"value": 96, "from": "GGUF header of phi3-F16.gguf"}
+    assert orphan["shape_fields"]["kv_lora_rank"] == {"value": None, "from": None}
