@@ -12,7 +12,7 @@ from typing import Any
 from index.store import Catalog
 from recommender.errors import AmbiguousModel, RecommenderError, UnknownModel
 from recommender.filters import Filters
-from recommender.fit import Budget, Fit, MemoryKind, best_fit
+from recommender.fit import Budget, Fit, KVCacheType, MemoryKind, best_fit
 from recommender.parse import RequestParser
 from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
 from recommender.related import TOP_LISTS, Resolved, alternatives, compare, derived, resolve, top
@@ -38,6 +38,8 @@ class FitAnswer:
             "download": {"repo": self.download_repo, "file": self.download_file},
             "weights_gb": round(estimate.weights_bytes / 1e9, 2) if estimate else None,
             "kv_cache_gb": round(estimate.kv_bytes / 1e9, 2) if estimate else None,
+            "kv_cache_type": self.fit.budget.kv_cache,
+            "mmproj_gb": round(estimate.mmproj_bytes / 1e9, 2) if estimate and estimate.mmproj_bytes else None,
             "overhead_gb": round(estimate.overhead_bytes / 1e9, 2) if estimate else None,
             "needed_gb": round(estimate.needed_bytes / 1e9, 2) if estimate else None,
             "exact_file_size": bool(estimate and estimate.exact_weights),
@@ -103,8 +105,18 @@ class Sommelier:
             raise UnknownModel(name)
         return found.index
 
-    def fit(self, name: str, memory_gb: float, kind: MemoryKind = "ram", context: int | None = None) -> FitAnswer:
-        """The best quant of a model for a memory budget; for an original model, its best quantized copy."""
+    def fit(
+        self,
+        name: str,
+        memory_gb: float,
+        kind: MemoryKind = "ram",
+        context: int | None = None,
+        kv_cache: KVCacheType = "f16",
+        vision: bool = False,
+    ) -> FitAnswer:
+        """The best quant of a model for a memory budget; for an original model, its best quantized copy.
+        `kv_cache`: the KV cache type (f16, q8_0, q4_0 — llama.cpp's --cache-type-k/-v); `vision`: images too,
+        so the vision projector (mmproj) is counted."""
         recommender = self.recommender
         view = recommender.view
         index = self.model_index(name)
@@ -114,6 +126,8 @@ class Sommelier:
             context=context or self.options.default_context,
             unified_share=self.options.unified_share,
             offload_ram_gb=self.options.offload_ram_gb,
+            kv_cache=kv_cache,
+            vision=vision,
         )
         group = int(view.group[index])
         keep = recommender.mask(Filters())

@@ -179,3 +179,19 @@ def test_known_sizes_from_shared_data_are_used_exactly() -> None:
     for row in rows:
         result = estimate(Shape(params=6_738_415_616), row["quant"], 4096, files)
         assert result is not None and result.exact_weights and result.weights_bytes == int(row["size_bytes"])
+
+
+def test_service_fit_takes_the_kv_cache_type_and_vision(home) -> None:
+    from index.store import Catalog
+    from recommender.parse import ParserOptions, RequestParser
+    from recommender.service import Sommelier
+
+    with Catalog(home / "catalog.db") as catalog:
+        service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)))
+        plain = service.fit("mistralai/Mistral-7B-Instruct-v0.2", 8, "vram", 32768).to_dict()
+        q8 = service.fit("mistralai/Mistral-7B-Instruct-v0.2", 8, "vram", 32768, kv_cache="q8_0").to_dict()
+        seeing = service.fit("mistralai/Mistral-7B-Instruct-v0.2", 24, "vram", 4096, vision=True).to_dict()
+    assert plain["kv_cache_type"] == "f16" and q8["kv_cache_type"] == "q8_0"
+    assert q8["kv_cache_gb"] == pytest.approx(plain["kv_cache_gb"] * 34 / 64, abs=0.02)
+    assert "KV cache quantized to q8_0" in q8["notes"]
+    assert seeing["mmproj_gb"] and seeing["mmproj_gb"] > 0
