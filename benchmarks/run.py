@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--no-parser", action="store_true", help="skip the request parser figures")
     parser.add_argument("--no-recommend", action="store_true", help="skip the recommendation figures")
     parser.add_argument("--no-bot", action="store_true", help="skip the bot load figures")
+    parser.add_argument("--no-shapes", action="store_true", help="skip the model shapes coverage figures")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -183,7 +184,7 @@ def main() -> None:
     results[f"ingest: synthetic {size // 1000}k"] = bench_ingest(f"synthetic:{size}", 1 if args.quick else 2)
     text = render(results, args.quick)
     sections = {"vectors": args.no_vectors, "parser": args.no_parser, "recommend": args.no_recommend,
-                "bot": args.no_bot}  # fmt: skip
+                "bot": args.no_bot, "shapes": args.no_shapes or not SHARED.exists()}  # fmt: skip
     for name, skipped in sections.items():
         if not skipped:  # each in a process of its own: its peak RSS and its threads are its own
             text += "\n" + section(name, args.quick)
