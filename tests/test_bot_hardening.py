@@ -358,3 +358,38 @@ def run_cli(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> C
         return code, out, err
 
     return run_cli
+
+
+# ------------------------------------------------------------------ hostile requests through the bot
+HOSTILE = (
+    "context " + ">=" * 30,  # the crafted message that took 19 s before the rules were made linear
+    "контекст " + "не меньше " * 40 + "1",
+    "alternatives to " + '"' * 500 + "Qwen",
+    "under " + "16gb " * 300,
+    "7b-" * 700,
+    "llama " + "instruct chat it base " * 150,
+    "<a href='javascript:alert(1)'>" + "&amp;" * 300 + "</a>",
+    "\u202e\u200b" * 1000 + "best 7b model",
+    "🦙" * 2000,
+)
+
+
+def test_hostile_requests_through_the_bot_are_all_answered_quickly(
+    home: Path, telegram: FakeTelegram, catalog_hub: FakeHub, tmp_path: Path
+) -> None:
+    bot = make_bot(home, telegram, catalog_hub, tmp_path, calls_per_minute=1000)
+    took: list[float] = []
+
+    async def scenario() -> None:
+        for number, text in enumerate(HOSTILE):
+            started = time.monotonic()
+            telegram.user_message(text, user_id=900 + number)
+            await wait(telegram, lambda c, chat=str(900 + number): c.method == "sendMessage"
+                       and str(c.params.get("chat_id")) == chat)  # fmt: skip
+            took.append(time.monotonic() - started)
+
+    run(bot, scenario)
+    assert all(texts(telegram, 900 + number) for number in range(len(HOSTILE)))
+    assert max(took) < 3.0, took
+    assert not any("took too long" in text for number in range(len(HOSTILE)) for text in texts(telegram, 900 + number))
+    assert_all_html_valid(telegram)
