@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from recommender.fit import KV_CACHE_TYPES, KVCacheType
+
 from .errors import FrontError
 
 MIN_MEMORY_GB = 0.1
@@ -53,11 +55,13 @@ class FitArguments:
     memory_gb: float
     kind: Literal["ram", "vram", "unified"]
     context: int | None
+    kv_cache: KVCacheType | None = None  # None: the user's /prefs choice
+    vision: bool = False
 
 
 def fit_arguments(words: list[str]) -> FitArguments | None:
-    """`/fit MODEL 16GB [vram|ram|unified] [CONTEXT]`: None when there is no model or no memory (the usage is
-    shown); BadArgument for a word after the memory that is not a kind or a context."""
+    """`/fit MODEL 16GB [vram|ram|unified] [CONTEXT] [kv q8_0|q4_0|f16] [vision]`: None when there is no model
+    or no memory (the usage is shown); BadArgument for a word after the memory that is none of those."""
     amounts = [index for index, word in enumerate(words) if index > 0 and memory_gb(word) is not None]
     with_unit = [index for index in amounts if not words[index].strip()[-1:].isdigit()]
     if not amounts:
@@ -68,13 +72,21 @@ def fit_arguments(words: list[str]) -> FitArguments | None:
     at = (with_unit or amounts)[0]
     kind: Literal["ram", "vram", "unified"] = "ram"
     context = None
+    kv_cache: KVCacheType | None = None
+    vision = False
     for word in words[at + 1 :]:
-        lowered = word.lower()
+        lowered = word.lower().removeprefix("kv=").removeprefix("kv:")
         if lowered in MEMORY_KINDS:
             kind = lowered  # type: ignore[assignment]
+        elif lowered in KV_CACHE_TYPES:
+            kv_cache = lowered  # type: ignore[assignment]
+        elif lowered in ("kv", "kv-cache"):
             continue
-        tokens = context_tokens(word)
-        if tokens is None or context is not None:
-            raise BadArgument("err_fit_context")
-        context = tokens
-    return FitArguments(" ".join(words[:at]), memory_gb(words[at]) or 0.0, kind, context)
+        elif lowered in ("vision", "images", "mmproj"):
+            vision = True
+        else:
+            tokens = context_tokens(word)
+            if tokens is None or context is not None:
+                raise BadArgument("err_fit_context")
+            context = tokens
+    return FitArguments(" ".join(words[:at]), memory_gb(words[at]) or 0.0, kind, context, kv_cache, vision)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index.errors import CatalogError
 from recommender.errors import RecommenderError
+from recommender.fit import KV_CACHE_TYPES
 from recommender.related import TOP_LISTS
 
 from . import catalog_commands as catalog
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--memory", type=float, required=True, help="GB of memory")
     fit.add_argument("--kind", choices=["ram", "vram", "unified"], default="ram")
     fit.add_argument("--context", type=int, help="tokens (default: recommend.default_context)")
+    fit.add_argument("--kv-cache", choices=list(KV_CACHE_TYPES), default="f16", help="KV cache type (llama.cpp)")
+    fit.add_argument("--vision", action="store_true", help="images too: count the vision projector (mmproj)")
     fit.add_argument("--json", action="store_true", help="print JSON")
 
     compare = commands.add_parser("compare", help="2 to 5 models side by side")

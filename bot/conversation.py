@@ -141,7 +141,7 @@ class Conversation:
         limit = min(limit or self.limit, MAX_SHOWN)
         if len(shown) >= MAX_SHOWN:
             return Reply([esc(say(lang, "no_more"))], lang)
-        answer, _ = self.service.ask(text, prefs.filters() if not prefs.is_empty() else None, limit)
+        answer, _ = self.service.ask(text, prefs.filters() if not prefs.is_empty() else None, limit, prefs.kv_cache)
         if shown:
             answer = replace(answer, results=tuple(r for r in answer.results if r.model.id not in shown))
         prefs_line = say(lang, "prefs_applied", prefs=prefs.describe()) if not prefs.is_empty() else None
@@ -233,7 +233,8 @@ class Conversation:
         wanted = fit_arguments(args)
         if wanted is None:
             return Reply([esc(say(lang, "fit_usage"))], lang)
-        found = self.service.fit(wanted.model, wanted.memory_gb, wanted.kind, wanted.context)
+        kv_cache = wanted.kv_cache or self.prefs.get(user_id).kv_cache
+        found = self.service.fit(wanted.model, wanted.memory_gb, wanted.kind, wanted.context, kv_cache, wanted.vision)
         return Reply([fit_block(found.to_dict(), lang)], lang)
 
     def _cmd_prefs(self, user_id: int, args: list[str], lang: str) -> Reply:
@@ -248,6 +249,7 @@ class Conversation:
             memory=f"{prefs.memory_gb:g} GB {prefs.memory_kind or 'ram'}" if prefs.memory_gb else say(lang, "any"),
             commercial=say(lang, "yes" if prefs.commercial else "no"),
             formats=", ".join(prefs.formats) or say(lang, "any"),
+            kv_cache=prefs.kv_cache,
             language=prefs.lang or "auto",
         )
         saved = [esc(say(lang, "prefs_saved"))] if args else []

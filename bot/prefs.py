@@ -8,11 +8,12 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict, deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from recommender.filters import FORMATS, MEMORY_KINDS, Filters
+from recommender.fit import KV_CACHE_TYPES, KVCacheType
 
 from .arguments import memory_gb
 from .errors import FrontError
@@ -27,6 +28,7 @@ class Prefs:
     commercial: bool = False
     formats: tuple[str, ...] = ()
     lang: Literal["en", "ru"] | None = None
+    kv_cache: KVCacheType = "f16"  # llama.cpp's --cache-type-k/-v: f16, q8_0 or q4_0
 
     def filters(self) -> Filters:
         return Filters(
@@ -47,6 +49,8 @@ class Prefs:
             parts.append("commercial only")
         if self.formats:
             parts.append(", ".join(self.formats))
+        if self.kv_cache != "f16":
+            parts.append(f"KV cache {self.kv_cache}")
         return "; ".join(parts)
 
 
@@ -60,8 +64,8 @@ class PrefsError(FrontError):
 
 
 def updated(prefs: Prefs, words: list[str]) -> Prefs:
-    """`/prefs memory 16 vram`, `/prefs commercial on|off`, `/prefs formats gguf,mlx`, `/prefs lang ru|en|auto`,
-    `/prefs reset`."""
+    """`/prefs memory 16 vram`, `/prefs commercial on|off`, `/prefs formats gguf,mlx`, `/prefs kv q8_0|q4_0|f16`,
+    `/prefs lang ru|en|auto`, `/prefs reset`."""
     if not words:
         return prefs
     key, values = words[0].lower(), [word.lower() for word in words[1:]]
@@ -69,28 +73,31 @@ def updated(prefs: Prefs, words: list[str]) -> Prefs:
         return Prefs()
     if key == "memory":
         if not values:
-            return Prefs(None, None, prefs.commercial, prefs.formats, prefs.lang)  # "/prefs memory": forget it
+            return replace(prefs, memory_gb=None, memory_kind=None)  # "/prefs memory": forget it
         amount = memory_gb(values[0])
         if amount is None:
             raise PrefsError("err_prefs_memory")
         kind = values[1] if len(values) > 1 else None
         if kind is not None and kind not in MEMORY_KINDS:
             raise PrefsError("err_prefs_kind")
-        return Prefs(amount, kind, prefs.commercial, prefs.formats, prefs.lang)  # type: ignore[arg-type]
+        return replace(prefs, memory_gb=amount, memory_kind=kind)  # type: ignore[arg-type]
     if key == "commercial":
-        return Prefs(prefs.memory_gb, prefs.memory_kind, bool(values) and values[0] in ("on", "yes", "1", "true"),
-                     prefs.formats, prefs.lang)  # fmt: skip
+        return replace(prefs, commercial=bool(values) and values[0] in ("on", "yes", "1", "true"))
     if key == "formats":
         chosen = tuple(dict.fromkeys(part for value in values for part in value.split(",") if part))
         if any(name not in FORMATS for name in chosen):
             raise PrefsError("err_prefs_formats", formats=", ".join(FORMATS))
-        return Prefs(prefs.memory_gb, prefs.memory_kind, prefs.commercial, chosen, prefs.lang)
+        return replace(prefs, formats=chosen)
+    if key in ("kv", "kv_cache"):
+        kv_cache = values[0] if values else "f16"
+        if kv_cache not in KV_CACHE_TYPES:
+            raise PrefsError("err_prefs_kv", types=", ".join(KV_CACHE_TYPES))
+        return replace(prefs, kv_cache=kv_cache)  # type: ignore[arg-type]
     if key == "lang":
         lang = values[0] if values else "auto"
         if lang not in ("en", "ru", "auto"):
             raise PrefsError("err_prefs_lang")
-        return Prefs(prefs.memory_gb, prefs.memory_kind, prefs.commercial, prefs.formats,
-                     None if lang == "auto" else lang)  # type: ignore[arg-type]  # fmt: skip
+        return replace(prefs, lang=None if lang == "auto" else lang)  # type: ignore[arg-type]
     raise PrefsError("err_prefs_key")
 
 
@@ -117,6 +124,7 @@ class PrefsStore:
                 commercial=bool(data.get("commercial")),
                 formats=tuple(data.get("formats") or ()),
                 lang=data.get("lang"),
+                kv_cache=data.get("kv_cache") if data.get("kv_cache") in KV_CACHE_TYPES else "f16",
             )
         except (ValueError, TypeError, AttributeError):
             return Prefs()

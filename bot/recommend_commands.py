@@ -75,7 +75,7 @@ def answer_batch(service: Sommelier, lines: TextIO, limit: int | None) -> None:
 
 def cmd_fit(args: argparse.Namespace, settings: Settings) -> int:
     with open_service(settings, search=False, parses=False) as service:
-        answer = service.fit(args.id, args.memory, args.kind, args.context).to_dict()
+        answer = service.fit(args.id, args.memory, args.kind, args.context, args.kv_cache, args.vision).to_dict()
     if args.json:
         _print_json(answer)
         return 0

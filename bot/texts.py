@@ -37,7 +37,7 @@ EN: dict[str, str] = {
     "did_you_mean": "Did you mean one of these?",
     "ambiguous": "Several models match {name}; pick one:",
     "compare_usage": "Give 2 to 5 models: /compare Qwen/Qwen2.5-7B-Instruct meta-llama/Llama-3.1-8B-Instruct",
-    "fit_usage": "Usage: /fit MODEL 16GB [vram|ram|unified] [context]",
+    "fit_usage": "Usage: /fit MODEL 16GB [vram|ram|unified] [context] [kv q8_0|q4_0] [vision]",
     "model_usage": "Usage: /model MODEL_ID",
     "top_choose": "Choose a list:",
     "rate_limited": "You're sending requests quickly; please wait {seconds} s.",
@@ -78,6 +78,7 @@ EN: dict[str, str] = {
     "err_prefs_kind": "the memory kind is ram, vram or unified",
     "err_prefs_formats": "formats are {formats}",
     "err_prefs_lang": "lang is en, ru or auto",
+    "err_prefs_kv": "the KV cache type is {types}",
     "err_prefs_key": "unknown preference; use memory, commercial, formats, lang or reset",
     "err_batch_empty": "empty line: no request",
     "sync_failed": "The sync stopped: {error}",
@@ -91,10 +92,11 @@ EN: dict[str, str] = {
     "alternatives": "Alternatives",
     "compare_top": "Compare top 3",
     "details": "Details",
-    "prefs_show": "Memory: {memory}\nCommercial only: {commercial}\nFormats: {formats}\nReply language: {language}",
+    "prefs_show": "Memory: {memory}\nCommercial only: {commercial}\nFormats: {formats}\nKV cache: {kv_cache}\n"
+    "Reply language: {language}",
     "prefs_usage": (
-        "Set with /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs lang ru · "
-        "/prefs reset"
+        "Set with /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs kv q8_0 · "
+        "/prefs lang ru · /prefs reset"
     ),
     "prefs_saved": "Saved.",
     "yes": "yes",
@@ -133,7 +135,7 @@ RU: dict[str, str] = {
     "did_you_mean": "Может быть, одна из этих?",
     "ambiguous": "Под {name} подходят несколько моделей; выберите:",
     "compare_usage": "Укажите от 2 до 5 моделей: /compare Qwen/Qwen2.5-7B-Instruct meta-llama/Llama-3.1-8B-Instruct",
-    "fit_usage": "Формат: /fit МОДЕЛЬ 16GB [vram|ram|unified] [контекст]",
+    "fit_usage": "Формат: /fit МОДЕЛЬ 16GB [vram|ram|unified] [контекст] [kv q8_0|q4_0] [vision]",
     "model_usage": "Формат: /model ID_МОДЕЛИ",
     "top_choose": "Выберите список:",
     "rate_limited": "Слишком много запросов подряд; подождите {seconds} с.",
@@ -175,6 +177,7 @@ RU: dict[str, str] = {
     "err_prefs_kind": "тип памяти: ram, vram или unified",
     "err_prefs_formats": "форматы: {formats}",
     "err_prefs_lang": "lang: en, ru или auto",
+    "err_prefs_kv": "тип KV-кэша: {types}",
     "err_prefs_key": "неизвестная настройка; есть memory, commercial, formats, lang и reset",
     "err_batch_empty": "пустая строка: запроса нет",
     "sync_failed": "Синхронизация остановилась: {error}",
@@ -188,10 +191,11 @@ RU: dict[str, str] = {
     "alternatives": "Альтернативы",
     "compare_top": "Сравнить топ-3",
     "details": "Подробнее",
-    "prefs_show": "Память: {memory}\nТолько коммерческие: {commercial}\nФорматы: {formats}\nЯзык ответов: {language}",
+    "prefs_show": "Память: {memory}\nТолько коммерческие: {commercial}\nФорматы: {formats}\nKV-кэш: {kv_cache}\n"
+    "Язык ответов: {language}",
     "prefs_usage": (
-        "Настройка: /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs lang en · "
-        "/prefs reset"
+        "Настройка: /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs kv q8_0 · "
+        "/prefs lang en · /prefs reset"
     ),
     "prefs_saved": "Сохранено.",
     "yes": "да",

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from recommender.filters import Filters
-from recommender.fit import GB, LEVEL_RANK, QUALITY_ORDER, Budget, Fit, Shape, best_fit
+from recommender.fit import GB, LEVEL_RANK, QUALITY_ORDER, Budget, Fit, KVCacheType, Shape, best_fit
 from recommender.reasons import Reason
 from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogView, Model
 
@@ -220,23 +220,25 @@ class Recommender:
         return indices[np.argsort(key, kind="stable")]
 
     # -- answering -----------------------------------------------------------------------------------------
-    def ask(self, filters: Filters, text: str = "", limit: int | None = None) -> Answer:
+    def ask(self, filters: Filters, text: str = "", limit: int | None = None, kv_cache: KVCacheType = "f16") -> Answer:
         started = time.perf_counter()
         limit = limit or self.options.limit
         relaxed: list[str] = []
-        results = self.answer_for(filters, text, limit, frozenset())
+        results = self.answer_for(filters, text, limit, frozenset(), kv_cache)
         if not results:
             for constraint in RELAX_ORDER:
                 if not _states(filters, constraint):
                     continue
                 candidate = frozenset((*relaxed, constraint))
-                results = self.answer_for(filters, text, limit, candidate)
+                results = self.answer_for(filters, text, limit, candidate, kv_cache)
                 relaxed.append(constraint)
                 if results:
                     break
         return Answer(filters, tuple(relaxed), tuple(results), time.perf_counter() - started)
 
-    def answer_for(self, filters: Filters, text: str, limit: int, skip: frozenset[str]) -> list[Result]:
+    def answer_for(
+        self, filters: Filters, text: str, limit: int, skip: frozenset[str], kv_cache: KVCacheType = "f16"
+    ) -> list[Result]:
         view = self.view
         keep = self.mask(filters, skip)
         indices = np.flatnonzero(keep)
@@ -248,7 +250,7 @@ class Recommender:
             relevance = {num: max(0.0, score) for num, score in self.search(text, allowed, 200)}
         ordered = self.order(indices, filters, relevance)
         score_of = dict(zip(indices.tolist(), self.scores(indices, relevance).tolist(), strict=True))
-        budget = self.budget_for(filters, skip)
+        budget = self.budget_for(filters, skip, kv_cache)
         results: list[Result] = []
         seen: set[int] = set()
         for index in ordered:
@@ -270,7 +272,9 @@ class Recommender:
             )
         return results[:limit]
 
-    def budget_for(self, filters: Filters, skip: frozenset[str]) -> Budget | None:
+    def budget_for(self, filters: Filters, skip: frozenset[str], kv_cache: KVCacheType = "f16") -> Budget | None:
+        """The memory the request states; `kv_cache` is the user's KV cache type (/prefs); images asked mean the
+        vision projector is loaded too."""
         if not filters.memory_gb or "memory" in skip:
             return None
         return Budget(
@@ -279,6 +283,8 @@ class Recommender:
             context=filters.min_context or self.options.default_context,
             unified_share=self.options.unified_share,
             offload_ram_gb=self.options.offload_ram_gb,
+            kv_cache=kv_cache,
+            vision="vision" in filters.tasks,
         )
 
     def entry(self, group: int, keep: np.ndarray, filters: Filters, budget: Budget | None) -> Result | None:

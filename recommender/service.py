@@ -66,9 +66,11 @@ class Sommelier:
         return Recommender(CatalogView.current(self.catalog), self.options, self.search)
 
     # -- requests ----------------------------------------------------------------------------------------
-    def ask(self, text: str, prefs: Filters | None = None, limit: int | None = None) -> tuple[Answer, str]:
+    def ask(
+        self, text: str, prefs: Filters | None = None, limit: int | None = None, kv_cache: KVCacheType = "f16"
+    ) -> tuple[Answer, str]:
         """(answer, parser kind). A request naming a base model ("alternatives to X") answers with X's
-        alternatives under the other filters."""
+        alternatives under the other filters. `kv_cache`: the user's KV cache type (f16, q8_0, q4_0)."""
         parsed = self.parser.parse(text)
         filters = default_filters(parsed.filters, prefs)
         recommender = self.recommender
@@ -80,7 +82,7 @@ class Sommelier:
                 others = replace(filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
                 results = alternatives(recommender, found.index, others, limit or self.options.limit)
                 return Answer(filters, (), tuple(results)), parsed.parser
-        return recommender.ask(filters, text, limit), parsed.parser
+        return recommender.ask(filters, text, limit, kv_cache), parsed.parser
 
     def better_alternative(self, answer: Answer) -> Result | None:
         """A model like the first answer that scores better on the leaderboard and passes the same filters."""

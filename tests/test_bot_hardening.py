@@ -393,3 +393,23 @@ def test_hostile_requests_through_the_bot_are_all_answered_quickly(
     assert max(took) < 3.0, took
     assert not any("took too long" in text for number in range(len(HOSTILE)) for text in texts(telegram, 900 + number))
     assert_all_html_valid(telegram)
+
+
+# ------------------------------------------------------------------ KV cache type and vision in /fit and /prefs
+def test_fit_and_prefs_take_the_kv_cache_type(talk: Conversation) -> None:
+    plain = talk.command(11, "fit", ["Qwen/Qwen2.5-7B-Instruct", "8GB", "vram", "32k"]).blocks[0]
+    quantized = talk.command(11, "fit", ["Qwen/Qwen2.5-7B-Instruct", "8GB", "vram", "32k", "kv", "q8_0"]).blocks[0]
+    assert "KV cache quantized to q8_0" in quantized and "q8_0" not in plain
+
+    def kv_gb(block: str) -> float:
+        return float(block.split(" GB KV")[0].rsplit("+ ", 1)[1])
+
+    assert kv_gb(quantized) < kv_gb(plain) * 0.6
+    talk.command(11, "prefs", ["kv", "q4_0"])
+    assert (
+        "KV cache quantized to q4_0" in talk.command(11, "fit", ["Qwen/Qwen2.5-7B-Instruct", "8GB", "vram"]).blocks[0]
+    )
+    assert "KV cache: q4_0" in talk.command(11, "prefs", []).blocks[0]
+    assert "KV cache type is" in talk.command(11, "prefs", ["kv", "q3"]).blocks[0]
+    parsed = fit_arguments(["google/gemma-3-4b-it", "8GB", "vram", "kv=q8_0", "vision"])
+    assert parsed is not None and (parsed.kv_cache, parsed.vision) == ("q8_0", True)
