@@ -18,7 +18,7 @@ download, its quant, fit level, estimated memory, licence class):
   download repo (if any) is it or a quantized copy of it (never a fine-tune's or merge's file);
 - ``model:glob``, ``repo:glob``, ``file:glob``, ``quant:glob``, ``fits:glob``, ``commercial:glob``,
   ``relation:glob`` — one field;
-- ``needs>N`` — the estimated memory needed exceeds N GB;
+- ``needs>N`` / ``needs<N`` — the estimated memory needed is above / below N GB;
 - ``a & b`` — both.
 
 An acceptable top-1 answer matches at least one ``acceptable`` pattern; an answer in the top 5 matching an
@@ -70,6 +70,9 @@ RULES = {
     "wrong_model": "another model than the one named",
     "size": "outside the size the user stated",
 }
+#: Patterns kept although nothing in this catalog matches them: generic guards of a rule (a catalog of
+#: tomorrow may hold plain IQ1/IQ2 files; this one has only unsloth's UD-IQ1_S and UD-Q2_K_XL).
+DOCUMENTED_NEGATIVES = frozenset({"quant:IQ1*", "quant:IQ2*", "quant:IQ3_XXS"})
 FIELDS = ("model", "repo", "file", "quant", "fits", "commercial", "relation")
 Mode = Literal["routed", "ask"]
 
@@ -148,6 +151,8 @@ def _atom(pattern: str, row: Row) -> bool:
     pattern = pattern.strip()
     if pattern.startswith("needs>"):
         return row.needed_gb is not None and row.needed_gb > float(pattern[6:])
+    if pattern.startswith("needs<"):
+        return row.needed_gb is not None and row.needed_gb < float(pattern[6:])
     if pattern.startswith("same:"):
         target = pattern[5:].lower()
         return target in row.same and (row.repo is None or target in row.repo_same)
