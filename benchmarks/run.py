@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--no-recommend", action="store_true", help="skip the recommendation figures")
     parser.add_argument("--no-bot", action="store_true", help="skip the bot load figures")
     parser.add_argument("--no-shapes", action="store_true", help="skip the model shapes coverage figures")
+    parser.add_argument("--no-judged", action="store_true", help="skip the expert-judged set (issue 15)")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -184,7 +185,8 @@ def main() -> None:
     results[f"ingest: synthetic {size // 1000}k"] = bench_ingest(f"synthetic:{size}", 1 if args.quick else 2)
     text = render(results, args.quick)
     sections = {"vectors": args.no_vectors, "parser": args.no_parser, "recommend": args.no_recommend,
-                "bot": args.no_bot, "shapes": args.no_shapes or not SHARED.exists()}  # fmt: skip
+                "bot": args.no_bot, "shapes": args.no_shapes or not SHARED.exists(),
+                "judged": args.no_judged or not SHARED.exists()}  # fmt: skip
     for name, skipped in sections.items():
         if not skipped:  # each in a process of its own: its peak RSS and its threads are its own
             text += "\n" + section(name, args.quick)

@@ -87,7 +87,9 @@ def _quants(trees: dict) -> set[str]:
     found = set()
     for files in trees.values():
         for entry in files:
-            match = re.search(r"((?:UD-)?(?:IQ\d_[A-Z]+|Q\d_K(?:_[SMLX]+)?|Q\d_\d|MXFP4|BF16|F16|F32))", entry["path"], re.I)
+            match = re.search(
+                r"((?:UD-)?(?:IQ\d_[A-Z]+|Q\d_K(?:_[SMLX]+)?|Q\d_\d|MXFP4|BF16|F16|F32))", entry["path"], re.I
+            )
             if match:
                 found.add(match.group(1).upper())
     return found
