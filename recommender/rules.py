@@ -29,6 +29,15 @@ MAX_REQUEST_CHARS = 2000  # longer requests are cut: the budget, family and task
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f]")
 _NUMBER = r"(\d++(?:[.,]\d++)?+)"  # nothing after a number starts with a digit, "." or ","
 _REST = r"\w{0,20}"  # the rest of a word after a stem, when more pattern follows: bounded, not rescanned
+# Before a regex of words (each starting with a letter): a letter that starts a word, or any letter. Checked
+# first, they spare the regex trying every word at every position (in punctuation, inside words).
+_WORD_START = r"(?=[^\W\d_])(?<![^\W\d_])"
+_LETTER = r"(?=[^\W\d_])"
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    """A regex of alternatives that all start with a letter."""
+    return re.compile(f"{_LETTER}(?:{pattern})")
 
 
 class _Scan:
@@ -67,9 +76,10 @@ class _Scan:
             self.blank(match.start(), match.end())
 
     def words_before(self, start: int, width: int = 16) -> str:
-        """The `width` characters before `start`, a run of blanks right before it skipped (one kept)."""
+        """The `width` characters before `start`, a run of up to 32 blanks right before it skipped (one kept);
+        bounded, or many blanked matches in a row would each read back over all the others."""
         end = start
-        while end > 0 and self._chars[end - 1] == " ":
+        while end > max(0, start - 32) and self._chars[end - 1] == " ":
             end -= 1
         return self.window(end - width + 1, end + 1) if end < start else self.window(start - width, start)
 
@@ -109,7 +119,7 @@ _BASE_LEADS = (
     r"|на\s+базе|на\s+основе|вроде|типа",
 )
 _BASE_RE = re.compile(
-    r"(?<![^\W\d_])(?i:(?:" + "|".join(_BASE_LEADS) + r")"  # a lead starts a word ("dissimilar" is no lead)
+    _WORD_START + r"(?i:(?:" + "|".join(_BASE_LEADS) + r")"  # a lead starts a word ("dissimilar" is no lead)
     r"\s++(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++)?(?:the\s++)?)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
@@ -160,22 +170,22 @@ _MEMORY_UNIT = (
     r"(?P<unit>tb|тб|терабайт\w*|gb|gib|gigs?|gigz|gigabytes?|gbs|g|гб|гиг\w*|гигабайт\w*|mb|mib|мб|мегабайт\w*)"
 )
 _MEMORY_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*+(?:-\s*+)?{_MEMORY_UNIT}(?![a-zа-я])")
-_VRAM_WORDS = re.compile(
+_VRAM_WORDS = _words(
     r"vram|v-ram|video\s*+(?:memory|ram|card)|gpu|graphics\s*+card|видеопамят\w*|видео\s*+памят\w*|видюх\w*|видеокарт\w*"
     r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
 )
-_RAM_WORDS = re.compile(
+_RAM_WORDS = _words(
     r"(?<![a-z])(?:ram|ddr\d?|system\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
-_CPU_ONLY = re.compile(
+_CPU_ONLY = _words(
     r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
     r"|on\s++(?:the\s++)?cpu|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
     r"|на\s+процессоре"
 )
-_APPLE_WORDS = re.compile(
+_APPLE_WORDS = _words(
     r"mac\s*+book|macbook|macos|mac\s*+os|mac\s*+mini|mac\s*+studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*+memory"
     r"|(?<![а-я])мак(?:а|е|у|ом|ос|бук\w*)?(?![а-я])|макбук\w*|эппл|unified|унифицирован\w*"
 )
@@ -291,7 +301,7 @@ _LICENSES: tuple[tuple[str, str], ...] = (
     (_named_license("qwen"), "qwen"),
 )
 _LICENSE_RE = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(f"(?P<l{index}>{pattern})" for index, (pattern, _) in enumerate(_LICENSES)) + ")"
+    rf"{_WORD_START}(?:" + "|".join(f"(?P<l{index}>{pattern})" for index, (pattern, _) in enumerate(_LICENSES)) + ")"
 )
 _LICENSE_CONTEXT = re.compile(r"licen[cs]|лиценз|apache|mit\b|cc|gpl|bsd|openrail|commercial|коммерч")
 
@@ -341,7 +351,7 @@ _FORMATS: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])mlx(?![a-z])", "mlx"),
     (r"safe\s*tensors", "safetensors"),
 )
-_FORMAT_RE = re.compile("|".join(f"(?P<f{index}>{pattern})" for index, (pattern, _) in enumerate(_FORMATS)))
+_FORMAT_RE = _words("|".join(f"(?P<f{index}>{pattern})" for index, (pattern, _) in enumerate(_FORMATS)))
 
 
 def _formats(scan: _Scan) -> None:
@@ -410,12 +420,12 @@ def _params(scan: _Scan) -> None:
 
 # ---------------------------------------------------------------- words: families, tasks, languages
 def _vocabulary(table: dict[str, str], word_start: bool = False) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every pattern in `table` (pattern → value), and a group name → value map. With
-    `word_start`, a match must start a word (Russian stems would match inside other words: "чат" in
-    "окончательно"); the regex then also skips trying every alternative inside words."""
+    """One regex over every pattern in `table` (pattern → value, each starting with a letter), and a group
+    name → value map. With `word_start`, a match must start a word (Russian stems would match inside other
+    words: "чат" in "окончательно")."""
     names = {f"w{index}": value for index, value in enumerate(table.values())}
     pattern = "|".join(f"(?P<w{index}>{word})" for index, word in enumerate(table))
-    return re.compile(rf"(?<![^\W\d_])(?:{pattern})" if word_start else pattern), names
+    return re.compile(f"{_WORD_START if word_start else _LETTER}(?:{pattern})"), names
 
 
 _FAMILY_WORDS: dict[str, str] = {
@@ -544,7 +554,7 @@ def _languages(scan: _Scan) -> None:
 
 
 # ---------------------------------------------------------------- intent words
-_COMMERCIAL_RE = re.compile(
+_COMMERCIAL_RE = _words(
     r"(?P<neg>non[\s-]*|not\s+(?:for\s+)?|неко|не\s*)?(?:comm?er(?:ci|ic|c)\w*|комм?ер[чц]\w*)"
     rf"|for\s+work(?![a-z])|(?:ship|sell|selling|deploy){_REST}\s+(?:it\s+)?(?:in|to|as)\s+(?:a|our)\s+(?:product|service"
     r"|app)"
