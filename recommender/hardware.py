@@ -68,6 +68,14 @@ class HardwareTable:
         return re.compile(rf"(?<![\w.]){_COUNT}{_VENDOR}(?P<name>{alternatives})(?:s|'s)?(?![\w])")
 
     @cached_property
+    def _keys(self) -> dict[str, str]:
+        """A GPU name without spaces → its key in the table (the first, when keys differ only in spaces)."""
+        keys: dict[str, str] = {}
+        for key in self.vram:
+            keys.setdefault(key.replace(" ", ""), key)
+        return keys
+
+    @cached_property
     def _chip_re(self) -> re.Pattern[str]:
         names = sorted(self.chips, key=len, reverse=True)
         alternatives = "|".join(r"\s*".join(map(re.escape, name.split())) for name in names) or "(?!)"
@@ -78,7 +86,7 @@ class HardwareTable:
         found = []
         for match in self._gpu_re.finditer(text):
             name = " ".join(match.group("name").split())
-            key = next((key for key in self.vram if key.replace(" ", "") == name.replace(" ", "")), name)
+            key = self._keys.get(name.replace(" ", ""), name)
             count_word = match.group("count")
             count = 1
             if count_word:

@@ -623,11 +623,11 @@ _NOT_NEW_RE = re.compile(r"(?:i'?m|am|are|we'?re)\s+new|new\s+to(?![a-z])|new\s+
 
 
 def _sort(scan: _Scan) -> None:
+    new = _NEW_RE.search(scan.text)
+    not_new = bool(new and _NOT_NEW_RE.search(scan.window(new.start() - 8, new.end() + 4)))
     for sort in _words_in(_SORT_RE, _SORT_NAMES, scan.text):
-        if sort == "newest":
-            match = _NEW_RE.search(scan.text)
-            if match and _NOT_NEW_RE.search(scan.text[max(0, match.start() - 8) : match.end() + 4]):
-                continue
+        if sort == "newest" and not_new:
+            continue
         scan.found.sort = sort  # type: ignore[assignment]
         return
 
