@@ -16,6 +16,7 @@ import orjson
 
 from .derive import Derived, derive
 from .schema import COUNTER_COLUMNS, MODEL_COLUMNS
+from .weight_bits import weight_bits
 
 MAX_ID_LENGTH = 300
 MAX_COUNT = 10**15  # downloads, likes: far beyond any real count, far inside 64 bits
@@ -131,6 +132,43 @@ def describe(derived: Derived, pipeline_tag: str | None) -> str:
     return " ".join(parts)
 
 
+_NATIVE_FORMATS = frozenset(("gptq", "awq", "bnb", "exl2", "mlx"))
+
+
+def _weight_bits(
+    model_id: str,
+    config: Mapping[str, Any] | None,
+    derived: Derived,
+    names: list[str],
+    siblings: Any,
+    safetensors: Any,
+) -> str | None:
+    """The stored format and bits of a quantized repo that is not GGUF-only (None for the others)."""
+    config = config if isinstance(config, Mapping) else None
+    quantization = config.get("quantization_config") or config.get("quantization") if config is not None else None
+    quantized = isinstance(quantization, Mapping)
+    if not quantized and not (_NATIVE_FORMATS & set(derived.formats)) and derived.kind != "quantized":
+        return None
+    if derived.formats == ("gguf",):
+        return None
+    sizes: dict[str, int | None] = dict.fromkeys(names)
+    for item in siblings if isinstance(siblings, list) else ():
+        if isinstance(item, Mapping) and isinstance(item.get("rfilename"), str):
+            size = item.get("size")
+            if size is None and isinstance(item.get("lfs"), Mapping):
+                size = item["lfs"].get("size")
+            sizes[item["rfilename"]] = file_size(size)
+    found = weight_bits(
+        model_id,
+        config,
+        derived.formats,
+        sizes.items(),
+        safetensors if isinstance(safetensors, Mapping) else None,
+        derived.params,
+    )
+    return found.to_json() if found is not None else None
+
+
 def build_row(record: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """The staging row for a record, in MODEL_COLUMNS order; None when it has no usable id."""
     model_id = record_id(record)
@@ -191,6 +229,7 @@ def build_row(record: Mapping[str, Any]) -> tuple[Any, ...] | None:
         _dumps(list(derived.tasks)),
         _dumps(list(derived.languages)),
         int(derived.uncensored),
+        _weight_bits(model_id, config, derived, names, record.get("siblings"), safetensors),
         None,  # hash, below
         _count(record.get("downloads")),
         _count(record.get("downloadsAllTime")),

@@ -51,6 +51,7 @@ MODEL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("tasks", "TEXT"),
     ("languages", "TEXT"),
     ("uncensored", "INTEGER"),
+    ("weight_bits", "TEXT"),  # non-GGUF quantized repos: format, bits, weight bytes (index/weight_bits.py)
     ("hash", "TEXT"),
     # counters: refreshed on every sync, not part of the content hash
     ("downloads", "INTEGER"),
@@ -92,6 +93,7 @@ JSON_COLUMNS = frozenset(
         "languages",
         "inherited",
         "shape",
+        "weight_bits",
     }
 )
 
@@ -300,6 +302,15 @@ ALTER TABLE models ADD COLUMN shape_source TEXT;
     )
 
 
+def m009_models_weight_bits(db: sqlite_utils.Database) -> None:
+    """`models.weight_bits`: a GPTQ/AWQ/bnb/EXL2/MLX repo's format, bits per weight and weight bytes (JSON), derived
+    at sync like every content column; NULL until the next sync rewrites the row. A catalog created after the
+    column joined MODEL_COLUMNS already has it (m001 builds `models` from the current columns)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(models)").fetchall()}
+    if "weight_bits" not in columns:
+        db.execute("ALTER TABLE models ADD COLUMN weight_bits TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     m001_create_models,
     m002_create_files,
@@ -309,6 +320,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     m006_create_fts,
     m007_models_num_never_reused,
     m008_create_shapes,
+    m009_models_weight_bits,
 )
 
 
