@@ -96,3 +96,84 @@ class HardwareTable:
 
     def apple_chip(self, text: str) -> re.Match[str] | None:
         return self._chip_re.search(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Hardware:
+    """The hardware a speed estimate assumes: its name, memory bandwidth and whether it was named or assumed."""
+
+    name: str  # "RTX 3090", "M2 Max", "dual-channel DDR4-3200"
+    bandwidth_gbs: float
+    kind: str  # "gpu" | "apple" | "cpu": the backend class (recommender/speed.py's efficiency and overhead)
+    assumed: bool  # not named in the request: the default of the memory kind
+
+
+_RAM_NAMES = {"ddr4": "dual-channel DDR4-3200", "ddr5": "dual-channel DDR5-5600"}
+_DDR_RE = re.compile(r"(?<![\w])(ddr[45])")
+
+
+@dataclass(frozen=True)
+class BandwidthTable:
+    """Memory bandwidth (GB/s) of the GPUs and Apple chips of configs/hardware.toml, and the defaults of each
+    memory kind. `find(text, kind)` is the hardware a request means: a GPU or chip it names (through
+    `HardwareTable`, the names the parser knows), else a RAM type it names, else the assumed default."""
+
+    gpus: dict[str, float]
+    chips: dict[str, float]
+    ram: dict[str, float]
+    default_ram: str = "ddr4"
+    vram_default: float = 360.0
+    unified_default: float = 100.0
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_TABLE) -> BandwidthTable:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ParserConfigError(f"cannot read the hardware table {path}: {error}") from error
+        ram = data.get("ram_bandwidth", {})
+
+        def numbers(table: object) -> dict[str, float]:
+            if not isinstance(table, dict):
+                return {}
+            return {str(k).lower().strip(): float(v) for k, v in table.items() if isinstance(v, int | float) and v > 0}
+
+        return cls(
+            gpus=numbers(data.get("bandwidth")),
+            chips=numbers(data.get("unified_bandwidth")),
+            ram={key: value for key, value in numbers(ram).items() if key in _RAM_NAMES},
+            default_ram=str(ram.get("default", "ddr4")),
+            vram_default=float(ram.get("vram_default", 360.0)),
+            unified_default=float(ram.get("unified_default", 100.0)),
+        )
+
+    def default(self, kind: str | None) -> Hardware:
+        """The assumed hardware of a memory kind (ram, vram, unified)."""
+        if kind == "vram":
+            return Hardware(f"a GPU of {self.vram_default:g} GB/s (RTX 3060 class)", self.vram_default, "gpu", True)
+        if kind == "unified":
+            label = f"an Apple chip of {self.unified_default:g} GB/s (M2/M3 class)"
+            return Hardware(label, self.unified_default, "apple", True)
+        ram = self.default_ram if self.default_ram in self.ram else "ddr4"
+        return Hardware(_RAM_NAMES[ram], self.ram.get(ram, 51.2), "cpu", True)
+
+    def find(self, text: str, kind: str | None, names: HardwareTable | None = None) -> Hardware:
+        """The hardware `text` names (a GPU or Apple chip of `names`, whose bandwidth is known; "DDR5" for RAM),
+        else the default of `kind`. Several GPUs of one kind: llama.cpp splits the layers, each token passes
+        through every card in turn, so one card's bandwidth sets the speed."""
+        lower = text.lower()
+        if names is not None and kind != "ram":
+            for gpu in names.gpus(lower):
+                if gpu.name in self.gpus:
+                    return Hardware(gpu.name.upper(), self.gpus[gpu.name], "gpu", False)
+            chip = names.apple_chip(lower)
+            if chip is not None:
+                key = " ".join(chip.group(0).split()).removeprefix("apple").strip()
+                key = next((name for name in self.chips if name.replace(" ", "") == key.replace(" ", "")), key)
+                if key in self.chips:
+                    return Hardware(key.title(), self.chips[key], "apple", False)
+        if kind in (None, "ram"):
+            ddr = _DDR_RE.search(lower)
+            if ddr and ddr.group(1) in self.ram:
+                return Hardware(_RAM_NAMES[ddr.group(1)], self.ram[ddr.group(1)], "cpu", False)
+        return self.default(kind)

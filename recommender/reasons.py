@@ -15,6 +15,8 @@ ReasonCode = Literal[
     "score",  # source, average, inherited (from the base model)
     "trend",  # percent: download growth in 3 days
     "popularity",  # downloads, likes
+    "speed",  # tokens_per_s, bandwidth_gbs, hardware, assumed (not named: the memory kind's default), efficiency,
+    # offloaded (partly on the CPU)
 ]
 
 
