@@ -49,6 +49,15 @@ def context_tokens(word: str) -> int | None:
     return value if MIN_CONTEXT <= value <= MAX_CONTEXT else None
 
 
+def _has_memory_unit(word: str) -> bool:
+    """A word that meant to be a memory size ("1e400GB", "16²gb"): a unit at the end, a digit before it."""
+    lowered = word.lower()
+    for unit in ("gb", "гб", "g"):
+        if lowered.endswith(unit):
+            return any(char.isdigit() for char in lowered[: -len(unit)])
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class FitArguments:
     model: str
@@ -65,8 +74,7 @@ def fit_arguments(words: list[str]) -> FitArguments | None:
     amounts = [index for index, word in enumerate(words) if index > 0 and memory_gb(word) is not None]
     with_unit = [index for index in amounts if not words[index].strip()[-1:].isdigit()]
     if not amounts:
-        if any(index > 0 and re.fullmatch(r"\S*[0-9]\S*(?:gb|g|гб)", word, re.IGNORECASE)
-               for index, word in enumerate(words)):  # fmt: skip
+        if any(index > 0 and _has_memory_unit(word) for index, word in enumerate(words)):
             raise BadArgument("err_fit_memory")
         return None
     at = (with_unit or amounts)[0]

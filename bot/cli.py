@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", type=Path, help="one request per line; one JSON answer per line")
     ask.add_argument("--limit", type=int, help="how many answers (default: recommend.limit)")
     ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument("--ram", type=float, help="GB of system RAM beside a GPU budget: CPU offload allowed")
 
     fit = commands.add_parser("fit", help="will a model run in this much memory, and which file to take")
     fit.add_argument("id")
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--context", type=int, help="tokens (default: recommend.default_context)")
     fit.add_argument("--kv-cache", choices=list(KV_CACHE_TYPES), default="f16", help="KV cache type (llama.cpp)")
     fit.add_argument("--vision", action="store_true", help="images too: count the vision projector (mmproj)")
+    fit.add_argument("--ram", type=float, help="GB of system RAM beside a GPU: a model may spill into it")
     fit.add_argument("--json", action="store_true", help="print JSON")
 
     compare = commands.add_parser("compare", help="2 to 5 models side by side")

@@ -141,7 +141,9 @@ class Conversation:
         limit = min(limit or self.limit, MAX_SHOWN)
         if len(shown) >= MAX_SHOWN:
             return Reply([esc(say(lang, "no_more"))], lang)
-        answer, _ = self.service.ask(text, prefs.filters() if not prefs.is_empty() else None, limit, prefs.kv_cache)
+        answer, _ = self.service.ask(
+            text, prefs.filters() if not prefs.is_empty() else None, limit, prefs.kv_cache, prefs.ram_gb
+        )
         if shown:
             answer = replace(answer, results=tuple(r for r in answer.results if r.model.id not in shown))
         prefs_line = say(lang, "prefs_applied", prefs=prefs.describe()) if not prefs.is_empty() else None
@@ -233,8 +235,11 @@ class Conversation:
         wanted = fit_arguments(args)
         if wanted is None:
             return Reply([esc(say(lang, "fit_usage"))], lang)
-        kv_cache = wanted.kv_cache or self.prefs.get(user_id).kv_cache
-        found = self.service.fit(wanted.model, wanted.memory_gb, wanted.kind, wanted.context, kv_cache, wanted.vision)
+        prefs = self.prefs.get(user_id)
+        kv_cache = wanted.kv_cache or prefs.kv_cache
+        found = self.service.fit(
+            wanted.model, wanted.memory_gb, wanted.kind, wanted.context, kv_cache, wanted.vision, prefs.ram_gb
+        )
         return Reply([fit_block(found.to_dict(), lang)], lang)
 
     def _cmd_prefs(self, user_id: int, args: list[str], lang: str) -> Reply:
@@ -246,7 +251,8 @@ class Conversation:
         shown = say(
             lang,
             "prefs_show",
-            memory=f"{prefs.memory_gb:g} GB {prefs.memory_kind or 'ram'}" if prefs.memory_gb else say(lang, "any"),
+            memory=(f"{prefs.memory_gb:g} GB {prefs.memory_kind or 'ram'}" if prefs.memory_gb else say(lang, "any"))
+            + (f" + {prefs.ram_gb:g} GB RAM" if prefs.ram_gb else ""),
             commercial=say(lang, "yes" if prefs.commercial else "no"),
             formats=", ".join(prefs.formats) or say(lang, "any"),
             kv_cache=prefs.kv_cache,

@@ -29,6 +29,7 @@ class Prefs:
     formats: tuple[str, ...] = ()
     lang: Literal["en", "ru"] | None = None
     kv_cache: KVCacheType = "f16"  # llama.cpp's --cache-type-k/-v: f16, q8_0 or q4_0
+    ram_gb: float | None = None  # system RAM beside the GPU: only then is CPU offload offered
 
     def filters(self) -> Filters:
         return Filters(
@@ -49,6 +50,8 @@ class Prefs:
             parts.append("commercial only")
         if self.formats:
             parts.append(", ".join(self.formats))
+        if self.ram_gb:
+            parts.append(f"{self.ram_gb:g} GB RAM for offload")
         if self.kv_cache != "f16":
             parts.append(f"KV cache {self.kv_cache}")
         return "; ".join(parts)
@@ -64,8 +67,8 @@ class PrefsError(FrontError):
 
 
 def updated(prefs: Prefs, words: list[str]) -> Prefs:
-    """`/prefs memory 16 vram`, `/prefs commercial on|off`, `/prefs formats gguf,mlx`, `/prefs kv q8_0|q4_0|f16`,
-    `/prefs lang ru|en|auto`, `/prefs reset`."""
+    """`/prefs memory 16 vram`, `/prefs ram 64` (RAM beside the GPU: offload allowed), `/prefs commercial on|off`,
+    `/prefs formats gguf,mlx`, `/prefs kv q8_0|q4_0|f16`, `/prefs lang ru|en|auto`, `/prefs reset`."""
     if not words:
         return prefs
     key, values = words[0].lower(), [word.lower() for word in words[1:]]
@@ -88,6 +91,13 @@ def updated(prefs: Prefs, words: list[str]) -> Prefs:
         if any(name not in FORMATS for name in chosen):
             raise PrefsError("err_prefs_formats", formats=", ".join(FORMATS))
         return replace(prefs, formats=chosen)
+    if key == "ram":
+        if not values:
+            return replace(prefs, ram_gb=None)
+        amount = memory_gb(values[0])
+        if amount is None:
+            raise PrefsError("err_prefs_memory")
+        return replace(prefs, ram_gb=amount)
     if key in ("kv", "kv_cache"):
         kv_cache = values[0] if values else "f16"
         if kv_cache not in KV_CACHE_TYPES:
@@ -125,6 +135,7 @@ class PrefsStore:
                 formats=tuple(data.get("formats") or ()),
                 lang=data.get("lang"),
                 kv_cache=data.get("kv_cache") if data.get("kv_cache") in KV_CACHE_TYPES else "f16",
+                ram_gb=memory_gb(str(data.get("ram_gb"))) if data.get("ram_gb") else None,
             )
         except (ValueError, TypeError, AttributeError):
             return Prefs()

@@ -46,9 +46,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.batch:
             handle = sys.stdin if str(args.batch) == "-" else args.batch.open(encoding="utf-8", errors="replace")
             with handle:
-                answer_batch(service, handle, args.limit)
+                answer_batch(service, handle, args.limit, args.ram)
             return 0
-        answer, parser = service.ask(args.text, limit=args.limit)
+        answer, parser = service.ask(args.text, limit=args.limit, ram_gb=args.ram)
         if args.json:
             _print_json({**answer_json(answer), "parser": parser})
         else:
@@ -56,7 +56,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def answer_batch(service: Sommelier, lines: TextIO, limit: int | None) -> None:
+def answer_batch(service: Sommelier, lines: TextIO, limit: int | None, ram_gb: float | None = None) -> None:
     """One JSON line per input line, in order: the answer, or {"line", "error"} for an empty or failing one
     (the batch goes on)."""
     for number, line in enumerate(lines, start=1):
@@ -65,7 +65,7 @@ def answer_batch(service: Sommelier, lines: TextIO, limit: int | None) -> None:
             _print_json({"line": number, "error": say("en", "err_batch_empty")})
             continue
         try:
-            answer, parser = service.ask(text, limit=limit)
+            answer, parser = service.ask(text, limit=limit, ram_gb=ram_gb)
         except Exception as error:  # one bad line never stops the batch; the log has the details
             log.warning("batch line %d failed", number, exc_info=error)
             _print_json({"line": number, "error": user_message(error, "en")})
@@ -75,7 +75,9 @@ def answer_batch(service: Sommelier, lines: TextIO, limit: int | None) -> None:
 
 def cmd_fit(args: argparse.Namespace, settings: Settings) -> int:
     with open_service(settings, search=False, parses=False) as service:
-        answer = service.fit(args.id, args.memory, args.kind, args.context, args.kv_cache, args.vision).to_dict()
+        answer = service.fit(
+            args.id, args.memory, args.kind, args.context, args.kv_cache, args.vision, args.ram
+        ).to_dict()
     if args.json:
         _print_json(answer)
         return 0

@@ -89,6 +89,8 @@ def reason_text(reason: Reason, lang: str) -> str:
         if values["kind"] == "unified":
             where = words["on_gpu"] if level == "gpu" else FIT_LEVELS.get(lang, FIT_LEVELS["en"])["cpu"]
         usable = words["usable"].format(**values) if values.get("usable_gb") else ""
+        if level == "partial" and values.get("offload_gb") is not None:
+            return words["fits_offload"].format(**{**values, "context": _context_text(values["context"])})
         return words["fits"].format(
             **{**values, "context": _context_text(values["context"]), "kind": words[values["kind"]]},
             usable=usable,
@@ -99,6 +101,11 @@ def reason_text(reason: Reason, lang: str) -> str:
     if reason.code == "license":
         commercial = words.get(f"c_{values['commercial']}", str(values["commercial"]))
         return words["license"].format(license=values["license"] or words["no_license"], commercial=commercial)
+    if reason.code == "speed":
+        extra = (words["speed_assumed"] if values["assumed"] else "") + (
+            words["speed_offloaded"] if values.get("offloaded") else ""
+        )
+        return words["speed"].format(**{**values, "assumed": extra})
     if reason.code == "score":
         label = words.get(values["source"], words["arena"])
         origin = words["inherited"] if values["inherited"] else ""
@@ -181,6 +188,8 @@ def fit_block(answer: dict[str, Any], lang: str) -> str:
     if answer["download"]["repo"]:
         file = f" → <code>{esc(answer['download']['file'])}</code>" if answer["download"]["file"] else ""
         lines.append(f"⬇️ {esc(answer['download']['repo'])}{file}")
+    if answer.get("speed"):
+        lines.append(f"⚡ {esc(reason_text(Reason('speed', answer['speed']), lang))}")
     lines += [f"• {esc(note)}" for note in answer["notes"]]
     return "\n".join(lines)
 

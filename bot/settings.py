@@ -44,7 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hub.calls_per_window", 500, "Most Hub API calls per window (anonymous: 500 per 5 minutes)."),
     Setting("hub.window_seconds", 300.0, "Length of the rate-limit window, in seconds."),
     Setting("sync.limit", 0, "Take only the N most downloaded models (0: walk every page)."),
-    Setting("sync.pipeline_tags", ["text-generation"], "Pipeline tags whose models are listed."),
+    Setting(
+        "sync.pipeline_tags",
+        ["text-generation", "image-text-to-text"],
+        "Pipeline tags whose models are listed (Gemma 3, Qwen 3.5, Mistral Small 3.1+ are image-text-to-text).",
+    ),
     Setting("sync.filters", ["gguf"], "Tags or libraries whose models are listed too (GGUF repos)."),
     Setting("sync.min_downloads", 1, "Models with fewer downloads (last 30 days) are dropped."),
     Setting("sync.stale_days", 365, "Models not modified for this many days..."),
@@ -98,7 +102,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("recommend.limit", 5, "Answers per request."),
     Setting("recommend.default_context", 4096, "Context (tokens) a fit assumes when the request names none."),
     Setting("recommend.unified_share", 0.70, "Share of Apple unified memory the GPU may use."),
-    Setting("recommend.offload_ram_gb", 16.0, "System RAM assumed beside a GPU for partial offload (GB)."),
     Setting("recommend.semantic", True, "Rank by meaning too (loads the embedder and the search index)."),
     Setting(
         "bot.token",
@@ -139,6 +142,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rank.relevance", 1.5, "Weight of the request's meaning (semantic similarity)."),
     Setting("rank.recency", 0.7, "Weight of recency (decays over a year)."),
     Setting("rank.size", 0.8, "Weight of model size among those that fit (log scale)."),
+    Setting("rank.quant", 0.25, "Weight of the quality lost at the offered quant (configs/quant_quality.toml)."),
+    Setting("rank.superseded", 0.8, "Penalty of a model a newer generation of its family replaced."),
+    Setting("rank.base", 0.4, "Penalty of a base (pretrained) model unless the request asks for one."),
     Setting(
         "scores.datasets",
         [
@@ -330,7 +336,6 @@ def _build(values: dict[str, Any]) -> Settings:
         limit=max(1, values["recommend.limit"]),
         default_context=max(256, values["recommend.default_context"]),
         unified_share=min(1.0, max(0.1, values["recommend.unified_share"])),
-        offload_ram_gb=max(0.0, values["recommend.offload_ram_gb"]),
     )
     return Settings(
         home=home,

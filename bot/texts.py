@@ -95,8 +95,8 @@ EN: dict[str, str] = {
     "prefs_show": "Memory: {memory}\nCommercial only: {commercial}\nFormats: {formats}\nKV cache: {kv_cache}\n"
     "Reply language: {language}",
     "prefs_usage": (
-        "Set with /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs kv q8_0 · "
-        "/prefs lang ru · /prefs reset"
+        "Set with /prefs memory 16 vram · /prefs ram 64 (lets a model spill into RAM) · /prefs commercial on · "
+        "/prefs formats gguf,mlx · /prefs kv q8_0 · /prefs lang ru · /prefs reset"
     ),
     "prefs_saved": "Saved.",
     "yes": "yes",
@@ -194,8 +194,8 @@ RU: dict[str, str] = {
     "prefs_show": "Память: {memory}\nТолько коммерческие: {commercial}\nФорматы: {formats}\nKV-кэш: {kv_cache}\n"
     "Язык ответов: {language}",
     "prefs_usage": (
-        "Настройка: /prefs memory 16 vram · /prefs commercial on · /prefs formats gguf,mlx · /prefs kv q8_0 · "
-        "/prefs lang en · /prefs reset"
+        "Настройка: /prefs memory 16 vram · /prefs ram 64 (модель может частично жить в ОЗУ) · "
+        "/prefs commercial on · /prefs formats gguf,mlx · /prefs kv q8_0 · /prefs lang en · /prefs reset"
     ),
     "prefs_saved": "Сохранено.",
     "yes": "да",
@@ -208,6 +208,9 @@ REASONS: dict[str, dict[str, str]] = {
         "fits": "{quant} {weights_gb:.1f} GB + {kv_gb:.1f} GB KV at {context} + {overhead_gb:.1f} GB runtime = "
         "{needed_gb:.1f} GB ≤ {budget_gb:g} GB {kind}{usable}: runs {where}",
         "usable": " ({usable_gb:.1f} GB usable by the GPU)",
+        "fits_offload": "{quant} {weights_gb:.1f} GB + {kv_gb:.1f} GB KV at {context} + {overhead_gb:.1f} GB runtime = "
+        "{needed_gb:.1f} GB: {budget_gb:g} GB on the GPU, {offload_gb:.1f} GB offloaded to the {ram_gb:g} GB of RAM "
+        "you stated (slower than a full fit)",
         "self_quantize": "no quantized copy in the catalog: the estimate is for a GGUF you would make yourself",
         "license": "{license}: {commercial}",
         "no_license": "no licence stated",
@@ -216,6 +219,10 @@ REASONS: dict[str, dict[str, str]] = {
         "inherited": " (base model)",
         "trend": "downloads +{percent}% in 3 days",
         "popularity": "{downloads:,} downloads, {likes:,} likes",
+        "speed": "≈{tokens_per_s:.0f} tokens/s on {hardware} ({bandwidth_gbs:g} GB/s × {efficiency:g} "
+        "efficiency){assumed}",
+        "speed_assumed": "; hardware assumed",
+        "speed_offloaded": "; partly offloaded to RAM",
         "ram": "RAM",
         "vram": "VRAM",
         "unified": "unified memory",
@@ -232,6 +239,9 @@ REASONS: dict[str, dict[str, str]] = {
         "fits": "{quant} {weights_gb:.1f} ГБ + {kv_gb:.1f} ГБ KV на {context} + {overhead_gb:.1f} ГБ среда = "
         "{needed_gb:.1f} ГБ ≤ {budget_gb:g} ГБ {kind}{usable}: работает {where}",
         "usable": " (GPU доступно {usable_gb:.1f} ГБ)",
+        "fits_offload": "{quant} {weights_gb:.1f} ГБ + {kv_gb:.1f} ГБ KV на {context} + {overhead_gb:.1f} ГБ среда = "
+        "{needed_gb:.1f} ГБ: {budget_gb:g} ГБ на GPU, {offload_gb:.1f} ГБ выгружено в указанные вами {ram_gb:g} ГБ ОЗУ "
+        "(медленнее, чем целиком на GPU)",
         "self_quantize": "квантованной копии в каталоге нет: оценка для GGUF, который вы сделаете сами",
         "license": "{license}: {commercial}",
         "no_license": "лицензия не указана",
@@ -240,6 +250,9 @@ REASONS: dict[str, dict[str, str]] = {
         "inherited": " (базовая модель)",
         "trend": "скачиваний +{percent}% за 3 дня",
         "popularity": "{downloads:,} скачиваний, {likes:,} лайков",
+        "speed": "≈{tokens_per_s:.0f} токенов/с на {hardware} ({bandwidth_gbs:g} ГБ/с × КПД {efficiency:g}){assumed}",
+        "speed_assumed": "; оборудование предположено",
+        "speed_offloaded": "; часть слоёв в ОЗУ",
         "ram": "ОЗУ",
         "vram": "видеопамяти",
         "unified": "общей памяти",

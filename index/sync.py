@@ -47,7 +47,12 @@ class Listing:
 @dataclass(frozen=True, slots=True)
 class SyncOptions:
     limit: int | None = None
-    listings: tuple[Listing, ...] = (Listing(pipeline_tag="text-generation"), Listing(filter="gguf"))
+    # image-text-to-text: the Hub tags many current chat models so (Gemma 3, Qwen 3.5, Mistral Small 3.1+)
+    listings: tuple[Listing, ...] = (
+        Listing(pipeline_tag="text-generation"),
+        Listing(pipeline_tag="image-text-to-text"),
+        Listing(filter="gguf"),
+    )
     min_downloads: int = 1
     stale_days: int = 365
     stale_min_downloads: int = 10

@@ -22,12 +22,15 @@ Apple unified memory counts only the share the GPU may use (default 70%).
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+
+from recommender.quants import quant_table
 
 FitLevel = Literal["gpu", "partial", "cpu", "no"]
 MemoryKind = Literal["ram", "vram", "unified"]
@@ -110,7 +113,7 @@ class Budget:
     kind: MemoryKind = "ram"
     context: int = DEFAULT_CONTEXT
     unified_share: float = 0.70  # of Apple unified memory the GPU may use
-    offload_ram_gb: float = 16.0  # system RAM assumed beside a GPU for partial offload
+    offload_ram_gb: float = 0.0  # system RAM the user stated beside a GPU: only then is CPU offload offered
     kv_cache: KVCacheType = "f16"  # llama.cpp's --cache-type-k/-v
     vision: bool = False  # images asked: the vision projector is loaded too
 
@@ -146,6 +149,7 @@ class Fit:
     budget: Budget
     below_preferred: bool = False  # had to go under Q4_K_M to fit
     notes: tuple[str, ...] = field(default_factory=tuple)
+    tokens_per_s: float | None = None  # estimated generation speed (recommender/speed.py), once the hardware is known
 
     @property
     def fits(self) -> bool:
@@ -276,25 +280,40 @@ def estimate(
 
 
 def level_of(needed: float, budget: Budget) -> FitLevel:
+    """Where it runs. VRAM: the whole model and its KV cache on the GPU; offloading to system RAM only when
+    the user stated RAM beside it (`offload_ram_gb`). Unified memory: the share the GPU may use. RAM: the CPU."""
     if budget.kind == "vram":
         if needed <= budget.usable_bytes:
             return "gpu"
         return "partial" if needed <= budget.usable_bytes + budget.offload_ram_gb * GB else "no"
     if budget.kind == "unified":
-        if needed <= budget.usable_bytes:
-            return "gpu"
-        return "cpu" if needed <= budget.memory_gb * GB * 0.9 else "no"
+        return "gpu" if needed <= budget.usable_bytes else "no"
     return "cpu" if needed <= budget.usable_bytes else "no"
 
 
 LEVEL_RANK = {"gpu": 0, "cpu": 1, "partial": 2, "no": 3}  # per budget kind only gpu/partial or gpu/cpu occur
 
 
-def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> Fit:
-    """The best quant for this budget: at or above Q4_K_M at the best level the budget allows, else the
-    best level reachable with a lower quant (said so), else the smallest estimate with level "no"."""
-    known = file_sizes(files)
-    candidates = [quant for quant in QUALITY_ORDER if quant in known] if known else list(COMMON_QUANTS_ORDER)
+def best_fit(
+    shape: Shape,
+    budget: Budget,
+    files: Sequence[QuantFile] = (),
+    *,
+    asked: Sequence[str] = (),
+    target: str | None = None,
+) -> Fit:
+    """The quant to offer for this budget, by measured quality (recommender/quants.py): the best one at or
+    above Q4_K_M at the best level the budget allows; a lower one (down to the quality floor) only when none of
+    those fits, said so; full precision and types under the floor only when `asked` names them. With `target`
+    (no budget stated): that quant, or the allowed one nearest to it in quality."""
+    table = quant_table()
+    known = {quant: total for quant, total in file_sizes(files).items() if table.allowed(quant, asked)}
+    if known:
+        candidates = list(known)
+    elif asked:
+        candidates = [quant for quant in COMMON_QUANTS_ORDER if table.allowed(quant, asked)] or list(asked)
+    else:
+        candidates = [quant for quant in COMMON_QUANTS_ORDER if table.allowed(quant)]
     estimates = [
         e
         for e in (
@@ -304,7 +323,15 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
     ]
     if not estimates:
         return Fit("no", None, budget, notes=("parameter count unknown: cannot estimate",))
-    floor = QUALITY_ORDER.index(PREFERRED_FLOOR)
+
+    def quality(e: Estimate) -> float:
+        divergence = table.divergence(e.quant)
+        return divergence if divergence is not None else table.max_kld
+
+    if target is not None:
+        goal = table.divergence(target) or table.kld[table.preferred]
+        chosen = min(estimates, key=lambda e: (abs(math.log(max(quality(e), 1e-6) / goal)), quality(e)))
+        return Fit("cpu", chosen, budget, table.is_low(chosen.quant), _notes(shape, budget, chosen, False))
 
     # a preferred quant that runs at all beats a lower one; then the best level; then the best quality, but
     # when offloading, the smallest preferred file (the more layers on the GPU, the faster)
@@ -312,17 +339,21 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
         level = level_of(e.needed_bytes, budget)
         return (
             level == "no",
-            _rank(e.quant) > floor,
+            table.is_low(e.quant) and not asked,
             LEVEL_RANK[level],
-            e.needed_bytes if level == "partial" else _rank(e.quant),
+            e.needed_bytes if level == "partial" else quality(e),
         )
 
     chosen = min(estimates, key=order)
     level = level_of(chosen.needed_bytes, budget)
     if level == "no":
         chosen = min(estimates, key=lambda e: e.needed_bytes)
+    below = table.is_low(chosen.quant) and level != "no" and not asked
+    return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below))
+
+
+def _notes(shape: Shape, budget: Budget, chosen: Estimate, below: bool) -> tuple[str, ...]:
     notes = []
-    below = _rank(chosen.quant) > floor and level != "no"
     if below:
         notes.append(f"only a quant below {PREFERRED_FLOOR} fits: expect lower quality")
     if chosen.kv_estimated:
@@ -340,7 +371,7 @@ def best_fit(shape: Shape, budget: Budget, files: Sequence[QuantFile] = ()) -> F
         )
     if not chosen.exact_weights:
         notes.append("file size estimated from the parameter count")
-    return Fit(level, chosen, budget, below, tuple(notes))
+    return tuple(notes)
 
 
 def _rank(quant: str) -> int:

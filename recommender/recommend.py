@@ -7,6 +7,7 @@ it was found with (`Answer.filters` minus what `Answer.relaxed` names).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,14 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from recommender import speed
 from recommender.filters import Filters
-from recommender.fit import GB, LEVEL_RANK, QUALITY_ORDER, Budget, Fit, KVCacheType, Shape, best_fit
+from recommender.fit import GB, LEVEL_RANK, PREFERRED_FLOOR, Budget, Fit, KVCacheType, Shape, best_fit
+from recommender.formats import native_download, native_fit, native_weights
+from recommender.quants import quant_table
 from recommender.reasons import Reason
 from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogView, Model
 
 # A semantic search: (text, allowed nums or None, k) → [(num, similarity)].
 Search = Callable[[str, set[int] | None, int], list[tuple[int, float]]]
 
+TOY_PARAMS = 0.5e9
+_SPECIALIST_RE = re.compile(r"(?P<code>coder|devstral|codestral|starcoder|codellama|codegemma|code-)|(?P<math>math)")
+_SPECIALIST_TASKS = {"code": {"code", "agent", "tool-use"}, "math": {"math", "reasoning"}}
+_BASE_ASKED_RE = re.compile(
+    r"\bbase\s{1,3}models?\b|\bpre-?trained\b|\bfoundation\s{1,3}model|базов\w{0,20}\s{1,3}модел|претрейн"
+)
 PARAMS_TOLERANCE = (0.9, 1.15)  # "7b" admits 6.3-8.05B: names round (Llama-3-8B has 8.03B, Mistral-7B 7.24B)
 MAX_MEMBERS = 12  # copies of one model weighed for its download: the most downloaded ones
 RELAX_ORDER: tuple[str, ...] = (
@@ -48,6 +58,9 @@ class RankWeights:
     relevance: float = 1.5
     recency: float = 0.7
     size: float = 0.8  # larger models that still fit rank higher (log10 of billions)
+    quant: float = 0.25  # quality lost at the offered quant (recommender/quants.py: Q4_K_M 0.62, Q8_0 0.06)
+    superseded: float = 0.8  # a newer generation of the family in the same size class came out since
+    base: float = 0.4  # base (pretrained) models after instruct/chat ones unless a base model is asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +69,6 @@ class RecommendOptions:
     limit: int = 5
     default_context: int = 4096
     unified_share: float = 0.70
-    offload_ram_gb: float = 16.0
     now_days: float | None = None  # "today" in days since the epoch (tests pin it)
 
 
@@ -170,6 +182,11 @@ class Recommender:
             keep &= (view.format_bits & bits) != 0
         if filters.quants and "quants" not in skip:
             keep &= view.has_quant(filters.quants)
+        keep &= ~view.junk  # test, random-init and checkpoint repos
+        if not filters.uncensored:  # abliterated and uncensored fine-tunes only for those who ask
+            keep &= ~view.uncensored
+        if not _wants_tiny(filters):  # toys (under 0.5B) only for those asking for tiny models
+            keep &= ~(view.params < TOY_PARAMS)
         if filters.memory_gb and "memory" not in skip:
             # a lower bound (2.5 bits a weight, nothing else): what cannot fit even so is out
             keep &= ~(view.params * 2.5 / 8 > filters.memory_gb * GB)
@@ -203,6 +220,7 @@ class Recommender:
             + weights.trend * trend
             + weights.relevance * related
             + weights.recency * recency
+            - weights.superseded * view.superseded[indices]
         )
 
     def order(self, indices: np.ndarray, filters: Filters, relevance: dict[int, float]) -> np.ndarray:
@@ -213,31 +231,48 @@ class Recommender:
             key = -np.nan_to_num(view.created[indices], nan=-1e9)
         elif filters.sort == "popular":
             key = -view.downloads[indices]
-        elif filters.sort in ("smallest", "fastest"):
+        elif filters.sort == "fastest":  # fewest bytes read per token first; re-sorted by estimated speed below
+            key = speed.active_params(view, indices) - 1e-3 * view.downloads[indices]
+        elif filters.sort == "smallest":
             key = np.nan_to_num(view.params[indices], nan=1e15) - 1e-3 * view.downloads[indices]
         else:
             key = -self.scores(indices, relevance)
         return indices[np.argsort(key, kind="stable")]
 
     # -- answering -----------------------------------------------------------------------------------------
-    def ask(self, filters: Filters, text: str = "", limit: int | None = None, kv_cache: KVCacheType = "f16") -> Answer:
+    def ask(
+        self,
+        filters: Filters,
+        text: str = "",
+        limit: int | None = None,
+        kv_cache: KVCacheType = "f16",
+        ram_gb: float | None = None,
+    ) -> Answer:
+        """`kv_cache`: the user's KV cache type; `ram_gb`: system RAM the user stated beside a GPU budget (only
+        then may a model run partly offloaded)."""
         started = time.perf_counter()
         limit = limit or self.options.limit
         relaxed: list[str] = []
-        results = self.answer_for(filters, text, limit, frozenset(), kv_cache)
+        results = self.answer_for(filters, text, limit, frozenset(), kv_cache, ram_gb)
         if not results:
             for constraint in RELAX_ORDER:
                 if not _states(filters, constraint):
                     continue
                 candidate = frozenset((*relaxed, constraint))
-                results = self.answer_for(filters, text, limit, candidate, kv_cache)
+                results = self.answer_for(filters, text, limit, candidate, kv_cache, ram_gb)
                 relaxed.append(constraint)
                 if results:
                     break
         return Answer(filters, tuple(relaxed), tuple(results), time.perf_counter() - started)
 
     def answer_for(
-        self, filters: Filters, text: str, limit: int, skip: frozenset[str], kv_cache: KVCacheType = "f16"
+        self,
+        filters: Filters,
+        text: str,
+        limit: int,
+        skip: frozenset[str],
+        kv_cache: KVCacheType = "f16",
+        ram_gb: float | None = None,
     ) -> list[Result]:
         view = self.view
         keep = self.mask(filters, skip)
@@ -250,7 +285,7 @@ class Recommender:
             relevance = {num: max(0.0, score) for num, score in self.search(text, allowed, 200)}
         ordered = self.order(indices, filters, relevance)
         score_of = dict(zip(indices.tolist(), self.scores(indices, relevance).tolist(), strict=True))
-        budget = self.budget_for(filters, skip, kv_cache)
+        budget = self.budget_for(filters, skip, kv_cache, ram_gb)
         results: list[Result] = []
         seen: set[int] = set()
         for index in ordered:
@@ -261,20 +296,48 @@ class Recommender:
             result = self.entry(group, keep, filters, budget)
             if result is not None:
                 results.append(replace(result, score=score_of[int(index)]))
-                if len(results) >= limit * 2:
+                # enough answers a knowledgeable person would give first, or enough looked at
+                if sum(not _second_rate(view, r) for r in results) >= limit or len(results) >= limit * 4:
                     break
-        if budget is not None:  # the user wants to run it: a ready file first, then what runs without offload
+        base_asked = bool(_BASE_ASKED_RE.search(text.lower()))
+        results = [replace(result, score=self.adjusted(result, base_asked, filters)) for result in results]
+        if filters.sort in (None, "best"):
+            results.sort(key=lambda result: -result.score)
+        hardware = speed.hardware_for(text, filters.memory_kind)  # the GPU or chip named, else the kind's default
+        results = [speed.with_speed(result, hardware) for result in results]
+        if filters.sort == "fastest":
+            results.sort(key=lambda result: -speed.result_speed(result))
+        if budget is not None:  # the user wants to run it: a ready file at Q4_K_M or better on the GPU first
             results.sort(
                 key=lambda result: (
                     result.download is None or result.download.file is None,
                     result.fit is not None and result.fit.level == "partial",
+                    result.fit is not None and result.fit.below_preferred,
                 )
             )
         return results[:limit]
 
-    def budget_for(self, filters: Filters, skip: frozenset[str], kv_cache: KVCacheType = "f16") -> Budget | None:
-        """The memory the request states; `kv_cache` is the user's KV cache type (/prefs); images asked mean the
-        vision projector is loaded too."""
+    def adjusted(self, result: Result, base_asked: bool, filters: Filters) -> float:
+        """The score once the download is known: less the quality lost at its quant (a larger model at a lower
+        quant against a smaller one at a higher quant), a base model where a chat model is wanted, and a merge
+        unless the request is for roleplay or stories (where community merges are the usual answer)."""
+        weights = self.options.weights
+        quant = result.download.quant if result.download is not None else None
+        score = result.score - weights.quant * quant_table().loss(quant)
+        if result.model.kind == "base" and "chat" not in result.model.tasks and not base_asked:
+            score -= weights.base
+        specialty = _SPECIALIST_RE.search(result.model.id.rpartition("/")[2].lower())
+        if specialty and not set(filters.tasks) & _SPECIALIST_TASKS[specialty.lastgroup or ""]:
+            score -= weights.base  # a coder or maths model for a request that is about neither
+        if result.model.kind == "merge" and not {"roleplay", "creative-writing"} & set(filters.tasks):
+            score -= weights.base
+        return score
+
+    def budget_for(
+        self, filters: Filters, skip: frozenset[str], kv_cache: KVCacheType = "f16", ram_gb: float | None = None
+    ) -> Budget | None:
+        """The memory the request states; `kv_cache` is the user's KV cache type (/prefs); `ram_gb` the system
+        RAM stated beside a GPU (offload allowed); images asked mean the vision projector is loaded too."""
         if not filters.memory_gb or "memory" in skip:
             return None
         return Budget(
@@ -282,7 +345,7 @@ class Recommender:
             kind=filters.memory_kind or "ram",
             context=filters.min_context or self.options.default_context,
             unified_share=self.options.unified_share,
-            offload_ram_gb=self.options.offload_ram_gb,
+            offload_ram_gb=(ram_gb or 0.0) if filters.memory_kind == "vram" else 0.0,
             kv_cache=kv_cache,
             vision="vision" in filters.tasks,
         )
@@ -303,12 +366,25 @@ class Recommender:
         for member in members:
             model = view.model(member)
 
-            files = [file for file in model.files if not filters.quants or file.quant in filters.quants]
+            table = quant_table()
+            files = [
+                f for f in model.files if not filters.quants or any(table.matches(f.quant, q) for q in filters.quants)
+            ]
             shape = _with_geometry(model.shape, underlying.shape)
-            fit = best_fit(shape, budget or Budget(1e6, "ram", context), files) if files or model.params else None
+            fit = None
+            if files or model.params:
+                if budget is not None:
+                    fit = best_fit(shape, budget, files, asked=filters.quants)
+                else:  # no budget stated: the preferred quant (Q4_K_M) and its memory
+                    fit = best_fit(
+                        shape, Budget(1e6, "ram", context), files, asked=filters.quants, target=PREFERRED_FLOOR
+                    )
+            native = native_weights(model)  # GPTQ/AWQ/EXL2/MLX/bnb: its own bits, never a GGUF quant name
+            if native is not None:
+                fit = native_fit(shape, native, budget or Budget(1e6, "ram", context), model.params)
             if budget is not None and (fit is None or not fit.fits):
                 continue
-            download = _download(model, fit, files)
+            download = Download(*native_download(model, native, fit)) if native else _download(model, fit, files)
             level_rank = LEVEL_RANK[fit.level] if fit else 3
             exact = bool(fit and fit.estimate and fit.estimate.exact_weights)
             quant_rank = _quant_rank(download.quant if download else None)
@@ -342,13 +418,30 @@ def _states(filters: Filters, constraint: str) -> bool:
     return getattr(filters, constraint) not in (None, [], False)
 
 
-def _quant_rank(quant: str | None) -> int:
+def _quant_rank(quant: str | None) -> float:
+    """Better quants first (lower KL divergence); no quant known last."""
     if quant is None:
-        return len(QUALITY_ORDER) + 1
-    try:
-        return QUALITY_ORDER.index(quant.upper().removeprefix("UD-"))
-    except ValueError:
-        return len(QUALITY_ORDER)
+        return 10.0
+    divergence = quant_table().divergence(quant)
+    return divergence if divergence is not None else 5.0
+
+
+def _second_rate(view: CatalogView, result: Result) -> bool:
+    """An answer to show only after the others: superseded, below Q4_K_M, or offloaded."""
+    index = view.find(result.model.id)
+    fit = result.fit
+    return bool(
+        (index is not None and view.superseded[index])
+        or (fit is not None and (fit.below_preferred or fit.level == "partial"))
+    )
+
+
+def _wants_tiny(filters: Filters) -> bool:
+    return (
+        filters.sort == "smallest"
+        or (filters.params_max_b is not None and filters.params_max_b <= 1)
+        or (filters.params_min_b is not None and filters.params_min_b < TOY_PARAMS / 1e9)
+    )
 
 
 def _download(model: Model, fit: Fit | None, files: Sequence[Any]) -> Download | None:
@@ -388,6 +481,8 @@ def reasons(
                     "kind": budget.kind,
                     "level": fit.level,
                     "usable_gb": _gb(budget.usable_bytes) if budget.kind == "unified" else None,
+                    "offload_gb": _gb(estimate.needed_bytes - budget.usable_bytes) if fit.level == "partial" else None,
+                    "ram_gb": budget.offload_ram_gb if fit.level == "partial" else None,
                 },
             )
         )

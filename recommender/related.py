@@ -74,13 +74,14 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
         candidates = np.unique(np.concatenate([candidates, np.asarray(extra, dtype=np.int64)]))
         candidates = candidates[view.group[candidates] != group]
     own_quality = view.quality[group]
-    own_score = recommender.scores(np.asarray([group]), {})[0]
 
     def better(other: int) -> bool:
-        """Scores better: on the leaderboard when both have a score, else on the whole ranking score."""
+        """Scores better on a leaderboard both have a score on (Open LLM Leaderboard v2, else Arena Elo); never
+        a guess from downloads or likes: without scores, nothing is "better"."""
         if not np.isnan(own_quality) and not np.isnan(view.quality[other]):
             return bool(view.quality[other] > own_quality)
-        return bool(recommender.scores(np.asarray([other]), {})[0] > own_score)
+        own_elo, other_elo = view.elo[group], view.elo[other]
+        return bool(not np.isnan(own_elo) and not np.isnan(other_elo) and other_elo > own_elo)
 
     ordered = recommender.order(candidates, Filters(sort="best"), {}) if len(candidates) else candidates
     budget = recommender.budget_for(filters, frozenset())

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from index.store import Catalog
+from recommender import speed
 from recommender.errors import AmbiguousModel, RecommenderError, UnknownModel
 from recommender.filters import Filters
 from recommender.fit import Budget, Fit, KVCacheType, MemoryKind, best_fit
@@ -26,6 +27,7 @@ class FitAnswer:
     download_repo: str | None
     download_file: str | None
     note: str | None
+    speed: dict[str, Any] | None = None  # the "speed" reason's values (recommender/speed.py)
 
     def to_dict(self) -> dict[str, Any]:
         estimate = self.fit.estimate
@@ -45,6 +47,8 @@ class FitAnswer:
             "exact_file_size": bool(estimate and estimate.exact_weights),
             "below_q4_k_m": self.fit.below_preferred,
             "notes": [*self.fit.notes, *([self.note] if self.note else [])],
+            "tokens_per_s": self.fit.tokens_per_s,
+            "speed": self.speed,
         }
 
 
@@ -67,7 +71,12 @@ class Sommelier:
 
     # -- requests ----------------------------------------------------------------------------------------
     def ask(
-        self, text: str, prefs: Filters | None = None, limit: int | None = None, kv_cache: KVCacheType = "f16"
+        self,
+        text: str,
+        prefs: Filters | None = None,
+        limit: int | None = None,
+        kv_cache: KVCacheType = "f16",
+        ram_gb: float | None = None,
     ) -> tuple[Answer, str]:
         """(answer, parser kind). A request naming a base model ("alternatives to X") answers with X's
         alternatives under the other filters. `kv_cache`: the user's KV cache type (f16, q8_0, q4_0)."""
@@ -82,7 +91,7 @@ class Sommelier:
                 others = replace(filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
                 results = alternatives(recommender, found.index, others, limit or self.options.limit)
                 return Answer(filters, (), tuple(results)), parsed.parser
-        return recommender.ask(filters, text, limit, kv_cache), parsed.parser
+        return recommender.ask(filters, text, limit, kv_cache, ram_gb), parsed.parser
 
     def better_alternative(self, answer: Answer) -> Result | None:
         """A model like the first answer that scores better on the leaderboard and passes the same filters."""
@@ -94,8 +103,9 @@ class Sommelier:
             return None
         filters = replace(answer.filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
         shown = {result.model.id for result in answer.results}
-        for result in alternatives(recommender, index, filters, 6):
-            if result.better and result.model.id not in shown:
+        for result in alternatives(recommender, index, filters, 8):
+            ready = result.download is not None and result.download.file is not None
+            if result.better and result.model.id not in shown and result.model.kind != "base" and ready:
                 return result
         return None
 
@@ -115,6 +125,7 @@ class Sommelier:
         context: int | None = None,
         kv_cache: KVCacheType = "f16",
         vision: bool = False,
+        ram_gb: float | None = None,
     ) -> FitAnswer:
         """The best quant of a model for a memory budget; for an original model, its best quantized copy.
         `kv_cache`: the KV cache type (f16, q8_0, q4_0 — llama.cpp's --cache-type-k/-v); `vision`: images too,
@@ -127,7 +138,7 @@ class Sommelier:
             kind=kind,
             context=context or self.options.default_context,
             unified_share=self.options.unified_share,
-            offload_ram_gb=self.options.offload_ram_gb,
+            offload_ram_gb=(ram_gb or 0.0) if kind == "vram" else 0.0,
             kv_cache=kv_cache,
             vision=vision,
         )
@@ -139,7 +150,10 @@ class Sommelier:
             note = None
             if result.download.file is None and not model.files:
                 note = "no quantized copy in the catalog: the estimate is for a GGUF you would make yourself"
-            return FitAnswer(model.id, result.fit, result.download.repo, result.download.file, note)
+            result = speed.with_speed(result, speed.hardware_for("", kind))  # the memory kind's assumed hardware
+            found = next((reason.values for reason in result.reasons if reason.code == "speed"), None)
+            assert result.fit is not None and result.download is not None
+            return FitAnswer(model.id, result.fit, result.download.repo, result.download.file, note, found)
         own = best_fit(model.shape, budget, model.files)
         return FitAnswer(model.id, own, model.id if own.estimate and own.estimate.file else None, None, None)
 

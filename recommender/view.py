@@ -22,6 +22,7 @@ import numpy as np
 
 from index.derive import TASKS
 from index.store import Catalog
+from index.weight_bits import WeightBits
 from recommender.fit import QuantFile, Shape
 
 COMMERCIAL_CODES = {"yes": 0, "conditional": 1, "no": 2, "unknown": 3}
@@ -32,7 +33,7 @@ V2_SCALE = 100.0  # Open LLM Leaderboard v2 averages are percentages
 _COLUMNS = (
     "num, id, family, params, active_params, context_length, license, commercial, kind, relation, base_model, "
     "tasks, languages, uncensored, formats, downloads, likes, trend_3d, created_at, architecture, n_layers, "
-    "n_kv_heads, head_dim, sliding_window, tags, shape"
+    "n_kv_heads, head_dim, sliding_window, tags, shape, weight_bits"
 )
 
 
@@ -62,6 +63,7 @@ class Model:
     shape: Shape
     files: tuple[QuantFile, ...]
     scores: dict[str, Any]
+    weights: WeightBits | None = None  # a GPTQ/AWQ/EXL2/MLX/bnb copy's format and bits (recommender/formats.py)
 
     @property
     def url(self) -> str:
@@ -141,9 +143,19 @@ class CatalogView:
             self.family_of.append(row["family"])
             self.licenses.append(row["license"])
             self.language_sets.append(frozenset(_json_list(row["languages"])))
+        self.junk = np.fromiter((bool(_JUNK_RE.search(name)) for name in self.names), np.bool_, count)
+        self._superseded: np.ndarray | None = None
         for index, row in enumerate(rows):
             base = self.position.get((row["base_model"] or "").lower())
-            self.group[index] = base if base is not None and self.is_quant[index] and base != index else index
+            if (
+                base is not None
+                and base != index
+                and self.is_quant[index]
+                and same_weights(row["id"], rows[base]["id"])
+            ):
+                self.group[index] = base
+            else:  # an original, or a quant of a fine-tune that names the fine-tune's base: an entry of its own
+                self.group[index] = index
             if base is not None and base != index:
                 self.children[base].append(index)
             own = scores.get(row["id"].lower(), {})
@@ -292,7 +304,16 @@ class CatalogView:
             shape=fit_shape(row),
             files=tuple(self.files.get(row["num"], ())),
             scores=scores,
+            weights=WeightBits.from_json(row.get("weight_bits")),
         )
+
+    @property
+    def superseded(self) -> np.ndarray:
+        """Models a newer generation of their family replaced: a first-party model of the same family and size
+        class (half to twice the parameters) came out at least SUPERSEDED_DAYS later. Built once per view."""
+        if self._superseded is None:
+            self._superseded = _superseded(self)
+        return self._superseded
 
     def members(self, group: int) -> Iterable[int]:
         """The underlying model and its quantized copies."""
@@ -300,6 +321,98 @@ class CatalogView:
         for child in self.children.get(group, ()):
             if self.group[child] == group:
                 yield child
+
+
+# test, random-init, debugging and training-checkpoint repos: never an answer
+_JUNK_RE = re.compile(
+    r"(?:^|[/_.-])(?:tiny-random|random|dummy|debug|test|testing|toy)(?:[_.-]|$)"
+    r"|(?:^|[/_.-])(?:step|checkpoint|ckpt|iter)[_-]?\d+k?(?:[_.-]|$)|-step\d|\bglobal_step"
+)
+# words a quantiser adds to a repo name: a quant whose name has any other word is a quant of something else
+_QUANT_WORDS = frozenset(
+    [
+        "gguf",
+        "ggml",
+        "gptq",
+        "awq",
+        "exl",
+        "exl2",
+        "exl3",
+        "mlx",
+        "bnb",
+        "fp",
+        "int",
+        "w",
+        "a",
+        "imatrix",
+        "imat",
+        "i",
+        "quant",
+        "quants",
+        "quantized",
+        "quantised",
+        "bpw",
+        "bit",
+        "bits",
+        "hf",
+        "h",
+        "dynamic",
+        "unsloth",
+        "ud",
+        "q",
+        "k",
+        "m",
+        "s",
+        "l",
+        "xl",
+        "xs",
+        "xxs",
+        "nl",
+        "mxfp",
+        "moe",
+    ]
+)
+_DROPPED_WORDS = frozenset({"hf", "meta"})  # "Llama-2-7b-chat-hf" → "Llama-2-7B-Chat-GGUF", "Meta-Llama-3-8B"
+_WORD_RE = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+SUPERSEDED_DAYS = 270
+
+
+def _words(name: str) -> set[str]:
+    return set(_WORD_RE.findall(name.lower()))
+
+
+def same_weights(quant_id: str, base_id: str) -> bool:
+    """Whether a quant repo holds `base_id`'s own weights: every word of the base's name is in the quant's
+    name, and the quant's name adds only quantiser words ("GGUF", "4bit", "Q4_K_M", "i1", "4.65bpw") and the
+    base's organisation (bartowski's "google_gemma-3-27b-it-GGUF"). A GGUF of "Bio-Medical-Llama-3-8B" that
+    names Llama 3 8B as its base is a copy of the fine-tune, not of Llama 3 8B."""
+    organisation, _, base_name = base_id.lower().rpartition("/")
+    quant_words, base_words = _words(quant_id.rpartition("/")[2]), _words(base_name)
+    if base_words - quant_words - _DROPPED_WORDS:
+        return False
+    for word in quant_words - base_words - _QUANT_WORDS - _words(organisation):
+        if not (word[0].isdigit() and float(word) <= 8):  # bits: "4bit", "Q8", "4.65bpw"
+            return False
+    return True
+
+
+def _superseded(view: CatalogView) -> np.ndarray:
+    count = view.size
+    result = np.zeros(count, dtype=bool)
+    newest: dict[tuple[str, int], float] = {}  # (family, size class) → newest first-party release
+    for index, row in enumerate(view.rows):
+        params, created = view.params[index], view.created[index]
+        if row["kind"] in ("instruct", "base") and row["family"] and params > 0 and not np.isnan(created):
+            key = (row["family"], int(np.floor(np.log2(params / 1e9 + 1e-9))))
+            newest[key] = max(newest.get(key, -np.inf), created)
+    for index, row in enumerate(view.rows):
+        params, created = view.params[index], view.created[index]
+        if not row["family"] or not params > 0 or np.isnan(created):
+            continue
+        size = int(np.floor(np.log2(params / 1e9 + 1e-9)))
+        later = max(newest.get((row["family"], size + shift), -np.inf) for shift in (-1, 0, 1))
+        result[index] = later >= created + SUPERSEDED_DAYS
+    return result
 
 
 _CACHE_LOCK = threading.Lock()

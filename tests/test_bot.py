@@ -152,7 +152,7 @@ def test_group_commands_mentions_and_other_bots(
                               chat_type="supergroup")  # fmt: skip
         telegram.user_message("/ask какую модель запустить на 16 гб", user_id=103, chat_id=GROUP, chat_type="group")
         await wait(telegram, lambda c: c.method == "sendMessage" and "Скачать" in str(c.params.get("text")))
-        await wait(telegram, lambda c: c.method == "sendMessage" and "3060" not in str(c.params.get("text"))
+        await wait(telegram, lambda c: c.method == "sendMessage" and "@sommelier" not in str(c.params.get("text"))
                    and "VRAM" in str(c.params.get("text")))  # fmt: skip
         telegram.user_message("/compare mistral qwen", user_id=104, chat_id=GROUP, chat_type="group")
         picks = await wait(

@@ -49,7 +49,9 @@ def test_sync_json_report_counts_the_fixture_catalog(run):
     listed = [
         r
         for r in fixtures
-        if r.get("pipeline_tag") == "text-generation" or "gguf" in r.get("tags", []) or r.get("library_name") == "gguf"
+        if r.get("pipeline_tag") in ("text-generation", "image-text-to-text")
+        or "gguf" in r.get("tags", [])
+        or r.get("library_name") == "gguf"
     ]
     zero = [r for r in listed if not r.get("downloads")]
     assert report["complete"] is True

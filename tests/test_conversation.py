@@ -54,10 +54,17 @@ def test_request_answers_with_downloads_and_buttons(talk: Conversation) -> None:
     assert more is not None and not set(reply.blocks[1:]) & set(more.blocks)
 
 
-def test_a_better_scored_alternative_is_offered(talk: Conversation) -> None:
-    reply = talk.request(9, "mistral 7b instruct for 8GB vram")
-    better = [block for block in reply.blocks if "Better-scored alternative" in block]
-    assert len(better) == 1 and "Hermes" in better[0]
+def test_better_only_from_scores_that_exist(talk: Conversation) -> None:
+    service = talk.service
+    view = service.recommender.view
+    scored = service.alternatives("mistralai/Mistral-7B-Instruct-v0.2", limit=8)  # Open LLM v2: 18.5
+    better = {result.model.id for result in scored if result.better}
+    assert better and all(view.quality[view.find(model_id)] > 0.185 for model_id in better)  # e.g. Hermes 2 Pro
+    assert "HuggingFaceH4/zephyr-7b-beta" not in better  # 17.8
+    unscored = service.alternatives("mistralai/Mistral-7B-Instruct-v0.3", limit=8)  # no score: nothing is "better"
+    assert not any(result.better for result in unscored)
+    reply = talk.request(9, "mistral 7b instruct for 8GB vram")  # its first answer has no score
+    assert not [block for block in reply.blocks if "Better-scored alternative" in block]
     _html_ok(reply.blocks)
 
 

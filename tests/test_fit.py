@@ -103,25 +103,42 @@ def test_real_file_sizes_are_used_exactly() -> None:
 
 def test_levels_per_memory_kind() -> None:
     assert level_of(10 * GB, Budget(12, "vram")) == "gpu"
-    assert level_of(14 * GB, Budget(12, "vram")) == "partial"
-    assert level_of(40 * GB, Budget(12, "vram")) == "no"
+    assert level_of(14 * GB, Budget(12, "vram")) == "no"  # no RAM stated: nothing is offloaded
+    assert level_of(14 * GB, Budget(12, "vram", offload_ram_gb=32)) == "partial"  # RAM stated beside the GPU
+    assert level_of(50 * GB, Budget(12, "vram", offload_ram_gb=32)) == "no"
     assert level_of(10 * GB, Budget(16, "ram")) == "cpu"
     assert level_of(11 * GB, Budget(16, "unified")) == "gpu"  # 70% of 16 GB = 11.2 GB
-    assert level_of(12 * GB, Budget(16, "unified")) == "cpu"
+    assert level_of(12 * GB, Budget(16, "unified")) == "no"  # over the share the GPU may use
     assert level_of(14 * GB, Budget(16, "unified", unified_share=0.9)) == "gpu"
-    assert level_of(15 * GB, Budget(16, "unified")) == "no"
 
 
 def test_best_fit_prefers_quality_then_goes_lower_and_says_so() -> None:
     roomy = best_fit(LLAMA_8B, Budget(16, "vram", 8192))
-    assert roomy.level == "gpu" and roomy.estimate is not None and roomy.estimate.quant == "Q8_0"
-    tight = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096))  # Q3_K_M would fit the GPU; Q4_K_M runs offloaded
-    assert tight.estimate is not None and tight.estimate.quant == "Q4_K_M" and tight.level == "partial"
-    ram = best_fit(LLAMA_8B, Budget(5, "ram", 4096))
+    assert roomy.level == "gpu" and roomy.estimate is not None and roomy.estimate.quant == "Q8_0"  # never F16
+    tight = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096))  # Q4_K_M needs 5.9 GB: a Q3 on the GPU, said so
+    assert tight.level == "gpu" and tight.estimate is not None and tight.estimate.quant == "Q3_K_M"
+    assert tight.below_preferred and any("below Q4_K_M" in note for note in tight.notes)
+    offload = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096, offload_ram_gb=16))  # RAM stated: Q4_K_M, offloaded
+    assert offload.level == "partial" and offload.estimate is not None and offload.estimate.quant == "Q4_K_M"
+    ram = best_fit(LLAMA_8B, Budget(5.5, "ram", 4096))
     assert ram.level == "cpu" and ram.below_preferred and ram.estimate is not None
-    assert ram.estimate.quant in ("Q3_K_M", "Q2_K") and any("below Q4_K_M" in note for note in ram.notes)
-    nothing = best_fit(LLAMA_8B, Budget(2, "ram"))
+    assert ram.estimate.quant == "Q3_K_M"  # Q2_K is under the quality floor: never offered unasked
+    nothing = best_fit(LLAMA_8B, Budget(5, "ram"))  # only Q2_K would fit: under the floor, not offered
     assert nothing.level == "no" and not nothing.fits
+    asked = best_fit(LLAMA_8B, Budget(5, "ram"), asked=["Q2_K"])  # named by the user: offered
+    assert asked.estimate is not None and asked.estimate.quant == "Q2_K"
+    full = best_fit(LLAMA_8B, Budget(32, "vram"), asked=["F16"])
+    assert full.estimate is not None and full.estimate.quant == "F16"
+
+
+def test_no_budget_means_q4_k_m_and_its_memory() -> None:
+    sizes = {"Q2_K": 3_200_000_000, "Q4_K_M": 4_920_000_000, "Q8_0": 8_540_000_000, "F16": 16_100_000_000}
+    files = [QuantFile(f"m-{quant}.gguf", quant, size) for quant, size in sizes.items()]
+    chosen = best_fit(LLAMA_8B, Budget(1e6), files, target="Q4_K_M")
+    assert chosen.estimate is not None and chosen.estimate.exact_weights
+    assert chosen.estimate.quant == "Q4_K_M"
+    without = best_fit(LLAMA_8B, Budget(1e6), [f for f in files if f.quant != "Q4_K_M"], target="Q4_K_M")
+    assert without.estimate is not None and without.estimate.quant == "Q8_0"  # nearest allowed; never F16 or Q2_K
 
 
 def test_needed_memory_adds_weights_kv_and_overhead() -> None:

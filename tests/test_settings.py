@@ -47,6 +47,7 @@ def test_listings_and_limit_are_built():
     assert settings.sync.limit is None
     assert [(item.pipeline_tag, item.filter) for item in settings.sync.listings] == [
         ("text-generation", None),
+        ("image-text-to-text", None),  # Gemma 3, Qwen 3.5, Mistral Small 3.1+ are listed there
         (None, "gguf"),
     ]
     assert settings.sync.score_sources[0].repo == "open-llm-leaderboard/contents"
