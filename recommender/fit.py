@@ -67,6 +67,7 @@ PREFERRED_FLOOR = "Q4_K_M"
 COMMON_QUANTS: tuple[str, ...] = ("Q4_K_M", "Q8_0", "F16")
 DEFAULT_CONTEXT = 4096
 OVERHEAD_BYTES = 0.5 * GB
+RAM_SHARE = 0.85  # of system RAM a model may take: the OS, the browser and the document in context need the rest
 UNKNOWN_KV_BYTES_PER_TOKEN_PER_B = 0.075e6  # Llama-2-7B without GQA: 0.52 MB a token; scaled by size
 SLIDING_SHARE = {"gemma3": 5 / 6, "gemma3n": 5 / 6, "gemma2": 1 / 2}  # share of layers using the window
 # bytes per cached element: ggml's block sizes (q8_0: 34 bytes per 32 values, q4_0: 18 per 32)
@@ -119,7 +120,8 @@ class Budget:
 
     @property
     def usable_bytes(self) -> float:
-        share = self.unified_share if self.kind == "unified" else 1.0
+        """Unified memory: the GPU's share; system RAM: what the OS and the other programs leave."""
+        share = {"unified": self.unified_share, "ram": RAM_SHARE}.get(self.kind, 1.0)
         return self.memory_gb * GB * share
 
 

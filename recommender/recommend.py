@@ -27,8 +27,11 @@ from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogVi
 Search = Callable[[str, set[int] | None, int], list[tuple[int, float]]]
 
 TOY_PARAMS = 0.5e9
+ANY_TASK = "tasks:any"  # a relaxation step: one of the tasks asked instead of all of them
 _SPECIALIST_RE = re.compile(r"(?P<code>coder|devstral|codestral|starcoder|codellama|codegemma|code-)|(?P<math>math)")
 _SPECIALIST_TASKS = {"code": {"code", "agent", "tool-use"}, "math": {"math", "reasoning"}}
+_DOMAIN_TASKS = {"medical", "legal", "finance"}
+MIN_TOKENS_PER_S = 5.0  # slower than this is reading speed's third: not an answer while faster ones exist
 _BASE_ASKED_RE = re.compile(
     r"\bbase\s{1,3}models?\b|\bpre-?trained\b|\bfoundation\s{1,3}model|базов\w{0,20}\s{1,3}модел|претрейн"
 )
@@ -171,7 +174,7 @@ class Recommender:
             keep &= view.context >= filters.min_context
         if filters.tasks and "tasks" not in skip:
             bits = sum(TASK_BITS.get(task, 0) for task in filters.tasks)
-            keep &= (view.task_bits & bits) == bits
+            keep &= (view.task_bits & bits) != 0 if ANY_TASK in skip else (view.task_bits & bits) == bits
         if filters.languages and "languages" not in skip:
             for language in filters.languages:
                 keep &= view.speaks(language)
@@ -258,6 +261,12 @@ class Recommender:
             for constraint in RELAX_ORDER:
                 if not _states(filters, constraint):
                     continue
+                if constraint == "tasks" and len(filters.tasks) > 1:  # "roleplay / stories": one of them first
+                    candidate = frozenset((*relaxed, ANY_TASK))
+                    results = self.answer_for(filters, text, limit, candidate, kv_cache, ram_gb)
+                    if results:
+                        relaxed.append(constraint)
+                        break
                 candidate = frozenset((*relaxed, constraint))
                 results = self.answer_for(filters, text, limit, candidate, kv_cache, ram_gb)
                 relaxed.append(constraint)
@@ -286,6 +295,7 @@ class Recommender:
         ordered = self.order(indices, filters, relevance)
         score_of = dict(zip(indices.tolist(), self.scores(indices, relevance).tolist(), strict=True))
         budget = self.budget_for(filters, skip, kv_cache, ram_gb)
+        hardware = speed.hardware_for(text, filters.memory_kind)  # the GPU or chip named, else the kind's default
         results: list[Result] = []
         seen: set[int] = set()
         for index in ordered:
@@ -295,7 +305,7 @@ class Recommender:
             seen.add(group)
             result = self.entry(group, keep, filters, budget)
             if result is not None:
-                results.append(replace(result, score=score_of[int(index)]))
+                results.append(speed.with_speed(replace(result, score=score_of[int(index)]), hardware))
                 # enough answers a knowledgeable person would give first, or enough looked at
                 if sum(not _second_rate(view, r) for r in results) >= limit or len(results) >= limit * 4:
                     break
@@ -303,8 +313,6 @@ class Recommender:
         results = [replace(result, score=self.adjusted(result, base_asked, filters)) for result in results]
         if filters.sort in (None, "best"):
             results.sort(key=lambda result: -result.score)
-        hardware = speed.hardware_for(text, filters.memory_kind)  # the GPU or chip named, else the kind's default
-        results = [speed.with_speed(result, hardware) for result in results]
         if filters.sort == "fastest":
             results.sort(key=lambda result: -speed.result_speed(result))
         if budget is not None:  # the user wants to run it: a ready file at Q4_K_M or better on the GPU first
@@ -313,6 +321,7 @@ class Recommender:
                     result.download is None or result.download.file is None,
                     result.fit is not None and result.fit.level == "partial",
                     result.fit is not None and result.fit.below_preferred,
+                    _too_slow(result),
                 )
             )
         return results[:limit]
@@ -329,6 +338,11 @@ class Recommender:
         specialty = _SPECIALIST_RE.search(result.model.id.rpartition("/")[2].lower())
         if specialty and not set(filters.tasks) & _SPECIALIST_TASKS[specialty.lastgroup or ""]:
             score -= weights.base  # a coder or maths model for a request that is about neither
+        if set(result.model.tasks) & _DOMAIN_TASKS and not set(filters.tasks) & _DOMAIN_TASKS:
+            score -= weights.base  # a medical, legal or finance fine-tune for a general request
+        fit = result.fit
+        if fit is not None and fit.estimate is not None and fit.level in ("gpu", "cpu"):  # the budget used well
+            score += weights.size * min(1.0, fit.estimate.needed_bytes / max(fit.budget.usable_bytes, 1.0))
         if result.model.kind == "merge" and not {"roleplay", "creative-writing"} & set(filters.tasks):
             score -= weights.base
         return score
@@ -427,13 +441,20 @@ def _quant_rank(quant: str | None) -> float:
 
 
 def _second_rate(view: CatalogView, result: Result) -> bool:
-    """An answer to show only after the others: superseded, below Q4_K_M, or offloaded."""
+    """An answer to show only after the others: superseded, below Q4_K_M, offloaded, or too slow to use."""
     index = view.find(result.model.id)
     fit = result.fit
     return bool(
         (index is not None and view.superseded[index])
         or (fit is not None and (fit.below_preferred or fit.level == "partial"))
+        or _too_slow(result)
     )
+
+
+def _too_slow(result: Result) -> bool:
+    """Under MIN_TOKENS_PER_S where it would run (a dense 70B on a CPU): shown only after usable ones."""
+    tokens = speed.result_speed(result)
+    return 0 < tokens < MIN_TOKENS_PER_S
 
 
 def _wants_tiny(filters: Filters) -> bool:

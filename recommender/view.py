@@ -136,7 +136,8 @@ class CatalogView:
             self.trend[index] = row["trend_3d"] or 0.0
             self.created[index] = _days(row["created_at"])
             self.uncensored[index] = bool(row["uncensored"])
-            self.task_bits[index] = sum(TASK_BITS.get(task, 0) for task in _json_list(row["tasks"]))
+            row["tasks"] = _generalist_tasks(row)
+            self.task_bits[index] = sum(TASK_BITS.get(task, 0) for task in row["tasks"])
             self.format_bits[index] = sum(FORMAT_BITS.get(name, 0) for name in _json_list(row["formats"]))
             self.has_files[index] = bool(files.get(row["num"]))
             self.is_quant[index] = row["relation"] == "quantized" or row["kind"] == "quantized"
@@ -293,7 +294,7 @@ class CatalogView:
             kind=row["kind"],
             relation=row["relation"],
             base_model=row["base_model"],
-            tasks=tuple(_json_list(row["tasks"])),
+            tasks=tuple(row["tasks"] if isinstance(row["tasks"], list) else _json_list(row["tasks"])),
             languages=tuple(_json_list(row["languages"])),
             uncensored=bool(row["uncensored"]),
             formats=tuple(_json_list(row["formats"])),
@@ -396,13 +397,38 @@ def same_weights(quant_id: str, base_id: str) -> bool:
     return True
 
 
+# What a current general chat model of a model lab does well enough to be an answer (a 2025 8B codes, reasons,
+# summarises and translates better than a 2023 specialist); domain tasks (medical, legal...) stay with the models
+# tagged for them.
+GENERALIST_TASKS = ("code", "reasoning", "math", "rag", "summarization", "translation", "tool-use", "creative-writing")
+GENERALIST_MIN_PARAMS = 3e9
+GENERALIST_SINCE = "2024-09-01"  # released at or after: the generation that made small generalists strong
+
+
+def first_party(row: dict[str, Any]) -> bool:
+    """The lab's own model: an original, or the lab's own post-training of its base (Qwen/Qwen3-8B)."""
+    if row["kind"] in ("instruct", "base"):
+        return True
+    base = (row["base_model"] or "").lower()
+    return row["kind"] == "finetune" and bool(base) and base.split("/")[0] == row["id"].lower().split("/")[0]
+
+
+def _generalist_tasks(row: dict[str, Any]) -> list[str]:
+    tasks = _json_list(row["tasks"])
+    params = row["params"] or 0
+    current = (row["created_at"] or "") >= GENERALIST_SINCE
+    if "chat" in tasks and current and first_party(row) and params >= GENERALIST_MIN_PARAMS:
+        tasks += [task for task in GENERALIST_TASKS if task not in tasks]
+    return tasks
+
+
 def _superseded(view: CatalogView) -> np.ndarray:
     count = view.size
     result = np.zeros(count, dtype=bool)
     newest: dict[tuple[str, int], float] = {}  # (family, size class) → newest first-party release
     for index, row in enumerate(view.rows):
         params, created = view.params[index], view.created[index]
-        if row["kind"] in ("instruct", "base") and row["family"] and params > 0 and not np.isnan(created):
+        if first_party(row) and row["family"] and params > 0 and not np.isnan(created):
             key = (row["family"], int(np.floor(np.log2(params / 1e9 + 1e-9))))
             newest[key] = max(newest.get(key, -np.inf), created)
     for index, row in enumerate(view.rows):
