@@ -17,15 +17,18 @@ from index.derive import TASKS
 
 MemoryKind = Literal["ram", "vram", "unified"]
 Sort = Literal["best", "popular", "trending", "newest", "smallest", "fastest"]
+Intent = Literal["recommend", "fit", "compare", "alternatives", "derived", "model_info"]
 
 MEMORY_KINDS: tuple[str, ...] = ("ram", "vram", "unified")
 SORTS: tuple[str, ...] = ("best", "popular", "trending", "newest", "smallest", "fastest")
+INTENTS: tuple[str, ...] = ("recommend", "fit", "compare", "alternatives", "derived", "model_info")
 FORMATS: tuple[str, ...] = ("gguf", "gptq", "awq", "exl2", "mlx", "safetensors")
 PARSE_TASKS: tuple[str, ...] = TASKS
 LIST_KEYS: tuple[str, ...] = ("licenses", "families", "formats", "quants", "tasks", "languages")
 KEYS: tuple[str, ...] = (
     "memory_gb",
     "memory_kind",
+    "ram_gb",
     "commercial",
     "licenses",
     "families",
@@ -39,6 +42,7 @@ KEYS: tuple[str, ...] = (
     "uncensored",
     "base_model",
     "sort",
+    "intent",
 )
 
 MAX_MEMORY_GB = 16384.0  # 16 TB: anything larger is not a budget
@@ -56,6 +60,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069
 class Filters:
     memory_gb: float | None = None
     memory_kind: MemoryKind | None = None
+    ram_gb: float | None = None  # system RAM stated beside a GPU budget ("8GB VRAM and 32GB RAM")
     commercial: bool | None = None
     licenses: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
@@ -69,11 +74,12 @@ class Filters:
     uncensored: bool | None = None
     base_model: str | None = None
     sort: Sort | None = None
+    intent: Intent | None = None  # None reads as "recommend"; base_model is the model it is about
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object: every key, numbers as the smallest exact JSON type."""
         out = asdict(self)
-        for key in ("memory_gb", "params_min_b", "params_max_b"):
+        for key in ("memory_gb", "ram_gb", "params_min_b", "params_max_b"):
             out[key] = _number(out[key])
         return out
 
@@ -90,6 +96,7 @@ class Filters:
         filters = cls(
             memory_gb=_positive(data.get("memory_gb"), MAX_MEMORY_GB),
             memory_kind=_choice(data.get("memory_kind"), MEMORY_KINDS),  # type: ignore[arg-type]
+            ram_gb=_positive(data.get("ram_gb"), MAX_MEMORY_GB),
             commercial=True if data.get("commercial") is True else None,
             licenses=_words(data.get("licenses"), _LICENSE_RE, str.lower),
             families=_words(data.get("families"), _FAMILY_RE, str.lower),
@@ -103,6 +110,7 @@ class Filters:
             uncensored=True if data.get("uncensored") is True else None,
             base_model=_base_model(data.get("base_model")),
             sort=_choice(data.get("sort"), SORTS),  # type: ignore[arg-type]
+            intent=_choice(data.get("intent"), INTENTS),  # type: ignore[arg-type]
         )
         if (
             filters.params_min_b is not None

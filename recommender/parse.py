@@ -17,7 +17,7 @@ from typing import Any, Literal
 from recommender.errors import ParserModelError
 from recommender.filters import Filters, unique
 from recommender.hardware import DEFAULT_TABLE, HardwareTable
-from recommender.model_parser import ADAPTER_PATH, ModelOptions, ModelParser
+from recommender.model_parser import ADAPTER_PATH, MAX_MODEL_CHARS, ModelOptions, ModelParser
 from recommender.rules import Rules, normalise
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ MERGE_POLICY: dict[str, Merge] = {
     "uncensored": "fill",
     "base_model": "fill",
 }
+# Keys the model was never trained on (intent, ram_gb): the rules' value stands whatever the policy says.
+RULES_ONLY: frozenset[str] = frozenset(("intent", "ram_gb"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ class RequestParser:
         if self.model is None or not _has_words(clean):
             return ParseResult(rules, self.kind, rules)
         try:
-            model = self.model.extract(clean)
+            model = self.model.extract(request_sentences(clean))
         except (ParserModelError, RuntimeError, ValueError) as error:
             log.warning("request parser model failed (%s); rules alone for this request", error)
             return ParseResult(rules, "rules", rules)
@@ -116,6 +118,41 @@ class RequestParser:
 
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_RE = re.compile(r"[^.!?\n]*+[.!?\n]*+")
+_ASKING_RE = re.compile(
+    r"\?|(?<![a-z])(?:recommend|suggest|which|what|best|looking\s+for|need|want|wish|hope|alternatives?|similar|like"
+    r"|instead|better|fine-?tunes?|quants?|compare|vs)(?![a-z])|посовет|подскаж|как(?:ую|ая|ие)|нужн|ищу|хочу|лучш|аналог"
+    r"|вместо|сравн",
+    re.IGNORECASE,
+)
+_FACT_RE = re.compile(
+    r"\d\s*(?:gb|gib|g|гб|b|k|к)(?![a-zа-я])|vram|ram|gpu|rtx|gtx|mac|m[1-5]|cod|chat|rag|roleplay|uncensored|licen"
+    r"|commercial|gguf|ollama|видео|памят|оператив|код|лиценз",
+    re.IGNORECASE,
+)
+
+
+def request_sentences(text: str, limit: int = MAX_MODEL_CHARS) -> str:
+    """What the model reads of a long request: the sentences that ask (a question, "recommend", "need") or
+    state the facts (memory, hardware, task, licence), best first, kept in their order, within `limit`
+    characters; a short request whole."""
+    if len(text) <= limit:
+        return text
+    sentences = [m.group(0).strip() for m in _SENTENCE_RE.finditer(text[: limit * 20]) if m.group(0).strip()]
+    ranked = sorted(
+        range(len(sentences)),
+        key=lambda i: (-(2 * bool(_ASKING_RE.search(sentences[i])) + bool(_FACT_RE.search(sentences[i]))), i),
+    )
+    chosen: list[int] = []
+    size = 0
+    for index in ranked:
+        length = len(sentences[index]) + 1
+        if size + length <= limit:
+            chosen.append(index)
+            size += length
+    if not chosen:
+        return text[:limit]
+    return " ".join(sentences[index] for index in sorted(chosen))
 
 
 def _has_words(text: str) -> bool:
@@ -128,6 +165,8 @@ def merge(rules: Filters, model: Filters, text: str, policy: Mapping[str, Merge]
     changes: dict[str, Any] = {}
     lowered = text.lower()
     for key, mode in policy.items():
+        if key in RULES_ONLY:
+            continue
         mine, theirs = getattr(rules, key), getattr(model, key)
         if mode == "rules" or theirs in (None, []):
             continue

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from recommender.filters import Filters, unique
 from recommender.hardware import HardwareTable
 
-MAX_REQUEST_CHARS = 2000  # longer requests are cut: the budget, family and task are stated early (not for speed)
+MAX_REQUEST_CHARS = 12000  # the rules read long posts whole (a budget stated last counts); longer ones are cut
 
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f]")
 _NUMBER = r"(\d++(?:[.,]\d++)?+)"  # nothing after a number starts with a digit, "." or ","
@@ -152,17 +152,82 @@ def _base_model(scan: _Scan) -> None:
         if match.group(0).lower().startswith("like") and _WANT_RE.search(before):
             continue  # "I'd like Qwen 7B" is a wish, not a comparison
         scan.found.base_model = model
+        lead = match.group(0)[: match.start("model") - match.start()].strip()
+        scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) else "alternatives"
         scan.blank(match.start(), match.start("model") + len(model))  # "better than X" is not a sort
         return
     for match in _BASE_AFTER_RE.finditer(scan.original):  # "phi-4 finetunes", "Qwen2.5-7B аналоги"
         if _QUANT_RE.fullmatch(match.group("model").lower()):
             continue
         scan.found.base_model = match.group("model")
+        scan.found.intent = "derived" if _DERIVED_AFTER_RE.search(match.group(0)) else "alternatives"
         scan.blank(match.start(), match.end())
         return
 
 
+_DERIVED_LEAD_RE = re.compile(
+    r"^(?i:fine-?tunes?|finetuned|fine-?tuned|quants?|quantizations?|quantized|merges?|derivatives?|variants?|ggufs?"
+    r"|versions?|descendants?|children|derived|based|built|файнтюн|дообучен|кванты|квантовки|квантизаци|производн"
+    r"|на\s+базе|на\s+основе)"
+)
+_DERIVED_AFTER_RE = re.compile(
+    r"(?i:fine-?tunes|finetunes|quants|quantizations|merges|derivatives|variants|файнтюны|кванты)$"
+)
+# A model named in a question about it: a family word with its size or version ("llama 13b", "30B Llama",
+# "llama3", "Qwen2.5-7B-Instruct", "meta-llama/Llama-3.1-8B"); bounded, each part possessive.
+_NAMED_MODEL_RE = re.compile(
+    r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
+    r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
+    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|v\d[\w.]{0,8}+)(?![\w.]))?+)"
+)
+_FIT_CUE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,6}?(?:work|run|fit|load|boot"
+    r"|handle)(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
+    r"|requirements?|how\s+many\s+gb|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли|сколько\s+(?:нужно\s+)?памят\w*)"
+)
+_COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
+_FIT_IT_RE = re.compile(r"(?i:(?<![a-z])(?:can|will|does|would)\s+it\s+(?:\w+\s+)?(?:work|run|fit|load|boot|handle))")
+_INFO_CUE_RE = re.compile(
+    r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
+    r"|context\s+(?:length|window)\s+of|лицензи\w*\s+(?:у|для))"
+)
+
+
+def _intent(scan: _Scan) -> None:
+    """Fit, model info or derived, and the model the request is about; alternatives when a lead named one."""
+    found = scan.found
+    if found.base_model:
+        if found.intent is None:
+            found.intent = "alternatives"
+        return
+    if _COMPARE_RE.search(scan.original):
+        found.intent = "compare"  # the service reads the names; base_model stays for one model
+        return
+    fit = _FIT_CUE_RE.search(scan.original)
+    info = _INFO_CUE_RE.search(scan.original)
+    if not (fit or info):
+        return
+    if _FIT_IT_RE.search(scan.original):
+        found.intent = "fit"  # "can it run on two 3090s?": the model is the one the thread is about
+    for match in _NAMED_MODEL_RE.finditer(scan.original):
+        model = match.group("model").rstrip(".,;:!?)")
+        if not re.search(r"\d|/", model) and not info:
+            continue  # a family alone ("a llama model") names no model
+        found.base_model = model
+        found.intent = "model_info" if info else "fit"
+        scan.blank(match.start(), match.start() + len(model))
+        return
+
+
 _TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "модели", "but", "and", "или", "и", "но"))
+
+
+def _settle_intent(scan: _Scan) -> None:
+    """A question about a named model's fit needs a budget: without one it asks about the model itself."""
+    found = scan.found
+    if found.intent == "fit" and found.memory_gb is None:
+        found.intent = "model_info" if found.base_model else None
+        found.memory_kind = None  # "how many GB does llama3 need, and RAM requirements?" states no budget
 
 
 # ---------------------------------------------------------------- hardware and memory
@@ -179,6 +244,8 @@ _RAM_WORDS = _words(
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
+_TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
+_CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
     r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
@@ -199,20 +266,39 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         scan.blank(gpu.start, gpu.end)
     amounts: list[tuple[float, str | None, int]] = []
     for match in scan.take(_MEMORY_RE):
-        value = _float(match.group(1))
+        number = match.group(1)
+        whole, _, fraction = number.replace(",", ".").partition(".")
+        if fraction and len(whole) == 4 and whole[:2] in ("19", "20"):
+            number = fraction  # "MacBook Pro 2026,32G": a year, then the memory
+        value = _float(number)
         unit = match.group("unit")
         if unit[0] in "tт":
             value *= 1024
-        elif unit[0] in "mм":
-            value /= 1024
+        elif unit[0] in "mм" and value >= 128:
+            value /= 1024  # "16MB RAM" on a laptop means 16 GB: under 128 MB is no budget anyone has
         if not 0 < value <= 16384:
+            continue
+        before = scan.window(match.start() - 24, match.start())
+        if _TOTAL_RE.search(before):
+            amounts.insert(0, (value, "vram" if gpus or _VRAM_WORDS.search(before) else None, match.start()))
             continue
         each = _EACH_RE.match(text, match.end()) or text[max(0, match.start() - 3) : match.start()] == "по "
         if gpus and gpus[0].count > 1 and each:
             value *= gpus[0].count  # "two A6000 (48GB each)"
         near = text[max(0, match.start() - 30) : match.end() + 30]
         kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
-        if kind is None and _RAM_WORDS.search(text[match.end() : match.end() + 30]):
+        after = text[match.end() : match.end() + 30]
+        after = after[: next((i for i, char in enumerate(after) if char.isdigit()), len(after))]  # to the next number
+        card = next((g for g in gpus if 0 <= match.start() - g.end <= 3), None)  # "RTX 3090 24GB"
+        if card is not None and not _RAM_WORDS.search(after[:12]):
+            kind = "vram"
+            if card.count > 1 and value == card.memory_gb and not each:
+                value *= card.count  # "two RTX 3090 24GB": the card's own memory, per card
+        if kind is None and _RAM_WORDS.search(after):
+            kind = "ram"
+        if kind != "ram" and gpus and _CPU_NAME_RE.search(text[max(0, match.start() - 25) : match.start()]):
+            kind = "ram"  # "GPU-12GB, Ryzen 5500, 64GB": the system's memory
+        if kind == "vram" and _RAM_WORDS.search(text[match.end() : match.end() + 12]):
             kind = "ram"
         amounts.append((value, kind, match.start()))
     if apple:
@@ -230,6 +316,13 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         scan.found.memory_gb = (vram or amounts)[0][0]
         if not apple and (vram or amounts)[0][1] and not _CPU_ONLY.search(text):
             scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
+        ram = [amount for amount in amounts if amount[1] == "ram"]
+        if not apple and (vram or (gpus and scan.found.memory_kind == "vram")) and ram:
+            scan.found.ram_gb = ram[0][0]  # "RTX 3070 8GB and 32GB RAM": offload allowed
+            if not vram:
+                scan.found.memory_gb = (
+                    sum(gpu.memory_gb * gpu.count for gpu in gpus[:1]) or None if gpus else scan.found.memory_gb
+                )
     elif gpus and not apple:
         scan.found.memory_gb = sum(gpu.memory_gb * gpu.count for gpu in gpus[:1])
 
@@ -361,6 +454,24 @@ def _formats(scan: _Scan) -> None:
     scan.found.formats = unique(found)
 
 
+# ---------------------------------------------------------------- mentioned, not wanted
+# What the user has tried, uses now or rejects: the rest of that clause names no wish (sizes, families, quants).
+_MENTIONED_RE = re.compile(
+    r"(?<![a-z])(?:tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
+    r"|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running)|currently\s+(?:use|using|run|running)|in\s+the\s+past"
+    r"|rather\s+than|compared\s+to|weaker\s+than|don'?t\s+want|do\s+not\s+want|not\s+(?:a|an|the)(?![a-z])"
+    r"|(?<![а-я])(?:пробовал\w*|юзал\w*|использовал\w*|сейчас\s+(?:стоит|использую|юзаю)|раньше|не\s+нужн\w*|не\s+хочу))"
+)
+_CLAUSE_END_RE = re.compile(r"[.!?;,\n]|(?<![a-z])(?:but|however|so|and\s+i)(?![a-z])|(?<![а-я])(?:но|а)(?![а-я])")
+
+
+def _mentioned(scan: _Scan) -> None:
+    for match in list(_MENTIONED_RE.finditer(scan.text)):
+        rest = scan.window(match.end(), match.end() + 120)
+        end = _CLAUSE_END_RE.search(rest)
+        scan.blank(match.start(), match.end() + (end.start() if end else len(rest)))
+
+
 # ---------------------------------------------------------------- parameters
 _B_UNIT = r"(?P<unit>b|bn|billion|млрд|миллиард\w*+|б|m|million|млн|миллион\w*+)(?![a-zа-я])"
 _B_UNIT2 = _B_UNIT.replace("?P<unit>", "?P<unit2>")
@@ -374,7 +485,7 @@ _MAX_WORDS = (
     r"|(?<!не )менее|максимум|не\s+крупнее|помельче|не\s+выше)" + _SIZE_WORDS
 )
 _MIN_WORDS = (
-    r"(?:at\s+least|over|above|more\s+than|bigger\s+than|larger\s+than|>=?|≥|min(?:imum)?|(?:no|not)\s+(?:less|"
+    r"(?:at\s+least|over|above|more\s+than|bigger\s+than|larger\s+than|(?:better|smarter|stronger)\s+than(?:\s+the)?|>=?|≥|min(?:imum)?|(?:no|not)\s+(?:less|"
     r"smaller)\s+than|от|не\s+меньше|не\s+менее|(?<!не )больше|(?<!не )более|минимум|(?<!не )крупнее|starting\s+"
     r"(?:at|from))" + _SIZE_WORDS
 )
@@ -472,10 +583,10 @@ def _families(scan: _Scan) -> None:
 
 
 _TASK_WORDS: dict[str, str] = {
-    r"(?:cod(?:e|es|ing|er|ers)|programm?\w*|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
+    r"(?:cod(?:e|es|ing|er|ers)|programm(?:ing|er|ers)|program\s+(?:code|in)|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
     r"|swift|scripts?|developer|software\s+dev\w*|autocomplete|copilot|debug\w*|refactor\w*)(?![a-z])"
     r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
-    r"(?:chat|chats|chatbot|chatting|assistant|conversation\w*|talk(?:ing)?\s+(?:to|with)|companion"
+    r"(?:chat|chats|chatbot|chatting|assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
     r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
     r"|диалог\w*|разговор\w*": "chat",
@@ -640,11 +751,13 @@ class Rules:
         self.hardware = hardware or HardwareTable.load()
         self._steps: tuple[Callable[[_Scan], None], ...] = (
             _base_model,
+            _intent,
             lambda scan: _memory(scan, self.hardware),
             _context,
-            _quants,
             _licenses,
             _formats,
+            _mentioned,
+            _quants,
             _params,
             _families,
             _tasks,
@@ -652,6 +765,7 @@ class Rules:
             _commercial,
             _uncensored,
             _sort,
+            _settle_intent,
         )
 
     def parse(self, text: str) -> Filters:

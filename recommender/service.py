@@ -14,6 +14,7 @@ from recommender import speed
 from recommender.errors import AmbiguousModel, RecommenderError, UnknownModel
 from recommender.filters import Filters
 from recommender.fit import Budget, Fit, KVCacheType, MemoryKind, best_fit
+from recommender.intents import by_intent
 from recommender.parse import RequestParser
 from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
 from recommender.related import TOP_LISTS, Resolved, alternatives, compare, derived, resolve, top
@@ -83,6 +84,10 @@ class Sommelier:
         parsed = self.parser.parse(text)
         filters = default_filters(parsed.filters, prefs)
         recommender = self.recommender
+        ram_gb = ram_gb or filters.ram_gb  # issue 12: RAM stated in the request when the prefs give none
+        routed = by_intent(recommender, filters, text, limit or self.options.limit, kv_cache, ram_gb)  # issue 12
+        if routed is not None:
+            return routed, parsed.parser
         if filters.base_model:
             found = resolve(recommender, filters.base_model)
             if found.index is None and found.candidates:  # "Mistral 7B": its versions are alike; take the first

@@ -26,6 +26,8 @@ def _norm_name(value: str) -> str:
 
 def _items(key: str, value: Any) -> set[Any]:
     """A key's value as a set of facts: a list's items, a scalar as a one-item set, nothing when unstated."""
+    if key == "intent":  # unstated reads as "recommend"
+        return {value or "recommend"}
     if value is None or value == []:
         return set()
     if key in LIST_KEYS:
@@ -73,6 +75,8 @@ def score(rows: Iterable[Mapping[str, Any]], parse: Callable[[str], Filters]) ->
     for row in rows:
         got = parse(row["text"]).to_dict()
         for key in KEYS:
+            if key not in row["expect"]:  # a set labelled before the key existed
+                continue
             want, have = _items(key, row["expect"][key]), _items(key, got[key])
             entry = scores[key]
             entry.total += 1
@@ -83,7 +87,7 @@ def score(rows: Iterable[Mapping[str, Any]], parse: Callable[[str], Filters]) ->
                 entry.exact += 1
             else:
                 misses.append((row["text"], key, row["expect"][key], got[key]))
-    return scores, misses
+    return {key: entry for key, entry in scores.items() if entry.total}, misses
 
 
 def table(scores: Mapping[str, KeyScore]) -> list[str]:
