@@ -31,11 +31,13 @@ ANY_TASK = "tasks:any"  # a relaxation step: one of the tasks asked instead of a
 _SPECIALIST_RE = re.compile(r"(?P<code>coder|devstral|codestral|starcoder|codellama|codegemma|code-)|(?P<math>math)")
 _SPECIALIST_TASKS = {"code": {"code", "agent", "tool-use"}, "math": {"math", "reasoning"}}
 _DOMAIN_TASKS = {"medical", "legal", "finance"}
+MIN_ANSWERS = 3  # second-rate answers only fill a list shorter than this
 MIN_TOKENS_PER_S = 5.0  # slower than this is reading speed's third: not an answer while faster ones exist
 _BASE_ASKED_RE = re.compile(
     r"\bbase\s{1,3}models?\b|\bpre-?trained\b|\bfoundation\s{1,3}model|базов\w{0,20}\s{1,3}модел|претрейн"
 )
-PARAMS_TOLERANCE = (0.9, 1.15)  # "7b" admits 6.3-8.05B: names round (Llama-3-8B has 8.03B, Mistral-7B 7.24B)
+PARAMS_TOLERANCE = (0.9, 1.15)  # "7b": 6.3-8.05B, names round (Llama-3-8B 8.03B, Mistral-7B 7.24B)
+BOUND_TOLERANCE = 1.05  # "up to 13b" admits 13.6B (names round), not phi-4's 14.7B
 MAX_MEMBERS = 12  # copies of one model weighed for its download: the most downloaded ones
 RELAX_ORDER: tuple[str, ...] = (
     "languages",
@@ -166,6 +168,8 @@ class Recommender:
             keep &= view.any_of("license", filters.licenses)
         if "params" not in skip:
             low, high = PARAMS_TOLERANCE
+            if filters.params_min_b != filters.params_max_b:  # "under 13b": a bound, not a rounded name
+                high = BOUND_TOLERANCE
             if filters.params_min_b is not None:
                 keep &= view.params >= filters.params_min_b * 1e9 * low
             if filters.params_max_b is not None:
@@ -307,9 +311,18 @@ class Recommender:
             if result is not None:
                 results.append(speed.with_speed(replace(result, score=score_of[int(index)]), hardware))
                 # enough answers a knowledgeable person would give first, or enough looked at
-                if sum(not _second_rate(view, r) for r in results) >= limit or len(results) >= limit * 4:
+                if sum(not second_rate(view, r, filters.tasks) for r in results) >= limit or len(results) >= limit * 4:
                     break
         base_asked = bool(_BASE_ASKED_RE.search(text.lower()))
+        first = [result for result in results if not second_rate(view, result, filters.tasks, base_asked)]
+        if len(first) >= MIN_ANSWERS:  # a short list of sound answers rather than a padded one
+            results = first
+        elif first:  # padded with fits below the ideal (a Q3, offloaded, slow), never with unwanted models
+            results = [result for result in results if not unwanted(view, result, filters.tasks, base_asked)]
+        else:  # all of an older generation (what was asked for is): still no base models, merges, domain models
+            results = [
+                r for r in results if not unwanted(view, r, filters.tasks, base_asked, superseded=False)
+            ] or results
         results = [replace(result, score=self.adjusted(result, base_asked, filters)) for result in results]
         if filters.sort in (None, "best"):
             results.sort(key=lambda result: -result.score)
@@ -440,15 +453,34 @@ def _quant_rank(quant: str | None) -> float:
     return divergence if divergence is not None else 5.0
 
 
-def _second_rate(view: CatalogView, result: Result) -> bool:
-    """An answer to show only after the others: superseded, below Q4_K_M, offloaded, or too slow to use."""
-    index = view.find(result.model.id)
+def second_rate(view: CatalogView, result: Result, tasks: Sequence[str] = (), base_asked: bool = False) -> bool:
+    """An answer to show only when too few others exist: superseded, below Q4_K_M, offloaded, too slow to use,
+    a base model (unless asked), or a merge (unless for roleplay or stories)."""
     fit = result.fit
     return bool(
-        (index is not None and view.superseded[index])
-        or (fit is not None and (fit.below_preferred or fit.level == "partial"))
+        (fit is not None and (fit.below_preferred or fit.level == "partial"))
         or _too_slow(result)
+        or unwanted(view, result, tasks, base_asked)
     )
+
+
+def unwanted(
+    view: CatalogView, result: Result, tasks: Sequence[str] = (), base_asked: bool = False, superseded: bool = True
+) -> bool:
+    """Not what was asked for, whatever the fit: a generation its family replaced, a base model (unless asked),
+    a merge (unless for roleplay or stories), a medical, legal or finance fine-tune for a general request."""
+    model = result.model
+    return bool(
+        (superseded and _superseded(view, result))
+        or (model.kind == "base" and "chat" not in model.tasks and not base_asked)
+        or (model.kind == "merge" and not {"roleplay", "creative-writing"} & set(tasks))
+        or bool(set(model.tasks) & _DOMAIN_TASKS and not set(tasks) & _DOMAIN_TASKS)
+    )
+
+
+def _superseded(view: CatalogView, result: Result) -> bool:
+    index = view.find(result.model.id)
+    return index is not None and bool(view.superseded[index])
 
 
 def _too_slow(result: Result) -> bool:

@@ -13,7 +13,8 @@ import numpy as np
 
 from recommender.filters import Filters
 from recommender.fit import COMMON_QUANTS, GB, estimate
-from recommender.recommend import Recommender, Result
+from recommender.recommend import MIN_ANSWERS, Recommender, Result, second_rate, unwanted
+from recommender.view import line_of
 
 ALTERNATIVE_SPAN = 0.35  # parameters within ±35%
 _SPLIT_RE = re.compile(r"[\s_\-/.:]+")
@@ -48,9 +49,12 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     return Resolved(None, tuple(view.rows[index]["id"] for index in originals[:limit]))
 
 
-def alternatives(recommender: Recommender, index: int, filters: Filters | None = None, limit: int = 5) -> list[Result]:
-    """Same family or architecture, parameters within ±35%, a compatible format; ranked, the ones that score
-    better than the model marked as such in their reasons. Semantic neighbours fill in when few exist."""
+def alternatives(
+    recommender: Recommender, index: int, filters: Filters | None = None, limit: int = 5, newer: bool = False
+) -> list[Result]:
+    """Same family or architecture, parameters within ±35%, a compatible format, never the model's own other
+    versions; other families of that size when the family has few; ranked, the ones that score better on a
+    leaderboard marked. `newer`: only models released after it. Semantic neighbours fill in when few exist."""
     view = recommender.view
     filters = filters or Filters()
     group = int(view.group[index])
@@ -62,11 +66,19 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
         same_kind |= view.any_of("family", [row["family"]])
     if row["architecture"] is not None:
         same_kind |= view.any_of("architecture", [row["architecture"]])
-    keep &= same_kind
+    sized = np.ones(view.size, dtype=bool)
     if not np.isnan(params):
-        keep &= (view.params >= params * (1 - ALTERNATIVE_SPAN)) & (view.params <= params * (1 + ALTERNATIVE_SPAN))
-    keep &= view.group != group
-    candidates = np.flatnonzero(keep)
+        sized = (view.params >= params * (1 - ALTERNATIVE_SPAN)) & (view.params <= params * (1 + ALTERNATIVE_SPAN))
+    own_line = line_of(row["id"].lower())
+    keep &= sized & (view.group != group)
+    keep &= view.lines[view.group] != own_line  # not its own other versions (nor their quants)
+    if newer:  # "like X but newer": released after it
+        keep &= view.created > view.created[group]
+    candidates = np.flatnonzero(keep & same_kind & view.labs[view.group])  # model labs' own models first
+    if len(candidates) < limit:  # few of its family at that size: other families' own models of the same size
+        candidates = np.flatnonzero(keep & view.labs[view.group])
+    if len(candidates) < limit:  # community fine-tunes only when the labs have too few
+        candidates = np.flatnonzero(keep)
     if len(candidates) < limit and recommender.search is not None:
         text = " ".join(str(part) for part in (row["id"], row["family"], row["architecture"]) if part)
         near = {num for num, _ in recommender.search(text, None, limit * 4)}
@@ -85,6 +97,7 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
 
     ordered = recommender.order(candidates, Filters(sort="best"), {}) if len(candidates) else candidates
     budget = recommender.budget_for(filters, frozenset())
+    fallback: list[Result] = []
     results: list[Result] = []
     seen: set[int] = set()
     mask = np.zeros(view.size, dtype=bool)
@@ -100,10 +113,14 @@ def alternatives(recommender: Recommender, index: int, filters: Filters | None =
             continue
         if better(member_group):
             result = replace(result, better=True)
+        if second_rate(view, result):  # below Q4_K_M, offloaded, slow: only to fill up; unwanted: never
+            if not unwanted(view, result):
+                fallback.append(result)
+            continue
         results.append(result)
         if len(results) >= limit:
             break
-    return results
+    return results + fallback[: max(0, MIN_ANSWERS - len(results))]
 
 
 def compare(recommender: Recommender, indices: list[int], context: int = 4096) -> dict[str, Any]:

@@ -6,6 +6,7 @@ an optional semantic search; every method takes plain values and returns plain d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +20,8 @@ from recommender.parse import RequestParser
 from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
 from recommender.related import TOP_LISTS, Resolved, alternatives, compare, derived, resolve, top
 from recommender.view import CatalogView
+
+_NEWER_RE = re.compile(r"\bnewer\b|\bmore\s{1,3}recent\b|новее|посвежее|современнее|поновее")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,8 @@ class Sommelier:
                 found = Resolved(recommender.view.find(found.candidates[0]))
             if found.index is not None:
                 others = replace(filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
-                results = alternatives(recommender, found.index, others, limit or self.options.limit)
+                newer = filters.sort == "newest" or bool(_NEWER_RE.search(text.lower()))
+                results = alternatives(recommender, found.index, others, limit or self.options.limit, newer)
                 return Answer(filters, (), tuple(results)), parsed.parser
         return recommender.ask(filters, text, limit, kv_cache, ram_gb), parsed.parser
 

@@ -146,6 +146,8 @@ class CatalogView:
             self.language_sets.append(frozenset(_json_list(row["languages"])))
         self.junk = np.fromiter((bool(_JUNK_RE.search(name)) for name in self.names), np.bool_, count)
         self._superseded: np.ndarray | None = None
+        self._lines: np.ndarray | None = None
+        self._labs: np.ndarray | None = None
         for index, row in enumerate(rows):
             base = self.position.get((row["base_model"] or "").lower())
             if (
@@ -309,6 +311,20 @@ class CatalogView:
         )
 
     @property
+    def labs(self) -> np.ndarray:
+        """Models of the lab that made them (`first_party`), built once per view."""
+        if self._labs is None:
+            self._labs = np.fromiter((first_party(row) for row in self.rows), np.bool_, self.size)
+        return self._labs
+
+    @property
+    def lines(self) -> np.ndarray:
+        """Each model's line (`line_of`), built once per view."""
+        if self._lines is None:
+            self._lines = np.asarray([line_of(name) for name in self.names], dtype=object)
+        return self._lines
+
+    @property
     def superseded(self) -> np.ndarray:
         """Models a newer generation of their family replaced: a first-party model of the same family and size
         class (half to twice the parameters) came out at least SUPERSEDED_DAYS later. Built once per view."""
@@ -378,6 +394,19 @@ _WORD_RE = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 SUPERSEDED_DAYS = 270
 
 
+_LINE_NOISE_RE = re.compile(r"(?:^|[-_.])(?:v\d+(?:\.\d+)*|\d{4}|instruct|chat|it|base|hf)(?=$|[-_.])")
+
+
+def line_of(model_id: str) -> str:
+    """A model's line without version, date or post-training words: "Mistral-7B-Instruct-v0.2" and
+    "Mistral-7B-v0.1" are both "mistral-7b" (versions of one model, not alternatives to each other)."""
+    name = model_id.rpartition("/")[2].lower()
+    previous = None
+    while previous != name:
+        previous, name = name, _LINE_NOISE_RE.sub("", name)
+    return name
+
+
 def _words(name: str) -> set[str]:
     return set(_WORD_RE.findall(name.lower()))
 
@@ -400,7 +429,7 @@ def same_weights(quant_id: str, base_id: str) -> bool:
 # What a current general chat model of a model lab does well enough to be an answer (a 2025 8B codes, reasons,
 # summarises and translates better than a 2023 specialist); domain tasks (medical, legal...) stay with the models
 # tagged for them.
-GENERALIST_TASKS = ("code", "reasoning", "math", "rag", "summarization", "translation", "tool-use", "creative-writing")
+GENERALIST_TASKS = ("code", "reasoning", "math", "rag", "summarization", "translation", "tool-use")
 GENERALIST_MIN_PARAMS = 3e9
 GENERALIST_SINCE = "2024-09-01"  # released at or after: the generation that made small generalists strong
 
@@ -422,6 +451,20 @@ def _generalist_tasks(row: dict[str, Any]) -> list[str]:
     return tasks
 
 
+def _generation(view: CatalogView, index: int) -> float:
+    """When a model's weights were first released: the oldest release up its base chain in the catalog (a 2024
+    fine-tune of Llama 2 is of Llama 2's generation)."""
+    created = view.created[index]
+    for _ in range(6):
+        base = view.position.get((view.rows[index]["base_model"] or "").lower())
+        if base is None or base == index:
+            break
+        index = base
+        if not np.isnan(view.created[index]):
+            created = min(created, view.created[index]) if not np.isnan(created) else view.created[index]
+    return float(created)
+
+
 def _superseded(view: CatalogView) -> np.ndarray:
     count = view.size
     result = np.zeros(count, dtype=bool)
@@ -432,7 +475,7 @@ def _superseded(view: CatalogView) -> np.ndarray:
             key = (row["family"], int(np.floor(np.log2(params / 1e9 + 1e-9))))
             newest[key] = max(newest.get(key, -np.inf), created)
     for index, row in enumerate(view.rows):
-        params, created = view.params[index], view.created[index]
+        params, created = view.params[index], _generation(view, index)
         if not row["family"] or not params > 0 or np.isnan(created):
             continue
         size = int(np.floor(np.log2(params / 1e9 + 1e-9)))

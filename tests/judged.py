@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 from index.hub import Hub
 from index.store import Catalog
+from index.shape_sync import ShapeOptions
 from index.sync import run_sync
 from tests.hubserver import FakeHub, load_shared_records
 from tests.records import fast_hub_options, sync_options
@@ -106,6 +107,7 @@ def build_catalog(path: Path) -> Catalog:
                 gguf_tree_top_n=5000,
                 gguf_tree_new_max=5000,
                 batch_size=500,
+                shapes=ShapeOptions(call_budget=5000),  # config.json geometry, as a production sync reads it
             ),
             now=NOW,
         )

@@ -107,6 +107,7 @@ def test_levels_per_memory_kind() -> None:
     assert level_of(14 * GB, Budget(12, "vram", offload_ram_gb=32)) == "partial"  # RAM stated beside the GPU
     assert level_of(50 * GB, Budget(12, "vram", offload_ram_gb=32)) == "no"
     assert level_of(10 * GB, Budget(16, "ram")) == "cpu"
+    assert level_of(14 * GB, Budget(16, "ram")) == "no"  # the OS keeps 15%
     assert level_of(11 * GB, Budget(16, "unified")) == "gpu"  # 70% of 16 GB = 11.2 GB
     assert level_of(12 * GB, Budget(16, "unified")) == "no"  # over the share the GPU may use
     assert level_of(14 * GB, Budget(16, "unified", unified_share=0.9)) == "gpu"
@@ -120,12 +121,12 @@ def test_best_fit_prefers_quality_then_goes_lower_and_says_so() -> None:
     assert tight.below_preferred and any("below Q4_K_M" in note for note in tight.notes)
     offload = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096, offload_ram_gb=16))  # RAM stated: Q4_K_M, offloaded
     assert offload.level == "partial" and offload.estimate is not None and offload.estimate.quant == "Q4_K_M"
-    ram = best_fit(LLAMA_8B, Budget(5.5, "ram", 4096))
+    ram = best_fit(LLAMA_8B, Budget(6.5, "ram", 4096))  # 85% of it: 5.5 GB for the model
     assert ram.level == "cpu" and ram.below_preferred and ram.estimate is not None
     assert ram.estimate.quant == "Q3_K_M"  # Q2_K is under the quality floor: never offered unasked
     nothing = best_fit(LLAMA_8B, Budget(5, "ram"))  # only Q2_K would fit: under the floor, not offered
     assert nothing.level == "no" and not nothing.fits
-    asked = best_fit(LLAMA_8B, Budget(5, "ram"), asked=["Q2_K"])  # named by the user: offered
+    asked = best_fit(LLAMA_8B, Budget(5.5, "ram"), asked=["Q2_K"])  # named by the user: offered
     assert asked.estimate is not None and asked.estimate.quant == "Q2_K"
     full = best_fit(LLAMA_8B, Budget(32, "vram"), asked=["F16"])
     assert full.estimate is not None and full.estimate.quant == "F16"

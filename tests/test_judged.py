@@ -1,4 +1,5 @@
-"""Issue 15's expert-judged set: the fixture is sound (always), and the recommender meets it (xfail until it does)."""
+"""Issue 15's expert-judged set: the fixture is sound, and the recommender meets it: no unacceptable answer in
+any top 5, an acceptable one first for at least 90% of the requests."""
 
 from __future__ import annotations
 
@@ -100,13 +101,11 @@ def test_the_catalog_builds(catalog: Catalog) -> None:
     assert catalog.model("unsloth/Qwen3.5-35B-A3B-GGUF") is not None
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15: the recommender does not meet the judged set yet")
 def test_no_unacceptable_answer_in_any_top_5(outcomes: list[judged.Outcome]) -> None:
     unsound = [judged.describe(o) for o in outcomes if o.unsound]
     assert not unsound, "\n".join(unsound)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15: the recommender does not meet the judged set yet")
 def test_an_acceptable_answer_first_for_90_percent(outcomes: list[judged.Outcome]) -> None:
     summary = judged.summarize(outcomes)
     misses = [judged.describe(o) for o in outcomes if not o.hit1]

@@ -20,7 +20,7 @@ from recommender.parse import ParserOptions, RequestParser
 from recommender.recommend import Recommender
 from recommender.related import TOP_LISTS
 from recommender.service import Sommelier
-from recommender.view import CatalogView
+from recommender.view import CatalogView, same_weights
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -41,15 +41,24 @@ def _ids(results: Any) -> list[str]:
 
 
 def test_seed_walkthrough_better_fine_tunes_than_mistral_7b(service: Sommelier) -> None:
+    """The walkthrough's two questions, told apart: its fine-tunes that score better are its derived models;
+    its alternatives are other labs' models of its size, "better" only where leaderboard scores say so."""
+    derived = service.derived("mistralai/Mistral-7B-v0.1")
+    fine_tunes = {item["id"] for item in derived["top"].get("finetune", [])}
+    assert {"teknium/OpenHermes-2.5-Mistral-7B", "NousResearch/Hermes-2-Pro-Mistral-7B"} <= fine_tunes
+    view = service.recommender.view
+    own = view.quality[view.find("mistralai/Mistral-7B-v0.1")]
+    better_tunes = [model_id for model_id in fine_tunes if view.quality[view.find(model_id)] > own]
+    assert "teknium/OpenHermes-2.5-Mistral-7B" in better_tunes
     for text in ("alternatives to mistralai/Mistral-7B-v0.1", "alternatives to Mistral 7B"):
         answer, _ = service.ask(text)
         found = {result.model.id: result for result in answer.results}
-        better = [model_id for model_id, result in found.items() if result.better]
-        assert {"teknium/OpenHermes-2.5-Mistral-7B", "NousResearch/Hermes-2-Pro-Mistral-7B"} & set(better), text
+        assert found and all(not model_id.startswith("mistralai/Mistral-7B") for model_id in found)  # not itself
         for result in answer.results:
             assert result.model.params and 7e9 * 0.65 <= result.model.params <= 7.3e9 * 1.35
-        if "v0.1" in text:
-            assert "mistralai/Mistral-7B-v0.1" not in found  # not its own alternative
+            index = view.find(result.model.id)
+            assert not result.better or view.quality[index] > own or view.elo[index] > view.elo[view.find(
+                "mistralai/Mistral-7B-v0.1")]  # fmt: skip
 
 
 def test_seed_walkthrough_commercial_llama_for_16gb_mac_with_32k(service: Sommelier) -> None:
@@ -120,9 +129,20 @@ def test_one_entry_per_underlying_model_with_the_best_download(recommender: Reco
     answer = recommender.ask(Filters(memory_gb=12, memory_kind="vram", families=["mistral"]), limit=10)
     groups = [recommender.view.group[recommender.view.find(result.model.id)] for result in answer.results]
     assert len(groups) == len(set(groups))
-    downloads = {result.model.id: result.download for result in answer.results}
-    instruct = downloads.get("mistralai/Mistral-7B-Instruct-v0.2")
-    assert instruct is not None and instruct.repo == "TheBloke/Mistral-7B-Instruct-v0.2-GGUF"
+    assert answer.results
+    for result in answer.results:  # the download is a copy of that very model, never a fine-tune's file
+        download = result.download
+        assert download is not None
+        assert download.repo == result.model.id or same_weights(download.repo, result.model.id), download
+    old = recommender.ask(Filters(memory_gb=12, memory_kind="vram", base_model=None, families=["mistral"],
+                                  params_min_b=7, params_max_b=7), limit=10)  # fmt: skip
+    downloads = {result.model.id: result.download for result in old.results}
+    instruct = downloads.get("mistralai/Mistral-7B-Instruct-v0.3") or downloads.get(
+        "mistralai/Mistral-7B-Instruct-v0.2"
+    )
+    assert instruct is not None and instruct.repo.endswith(
+        ("Mistral-7B-Instruct-v0.3-GGUF", "Mistral-7B-Instruct-v0.2-GGUF")
+    )
     assert instruct.file and instruct.file.endswith(".gguf") and instruct.size_bytes
 
 
