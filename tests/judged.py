@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from index.hub import Hub
-from index.store import Catalog
 from index.shape_sync import ShapeOptions
+from index.store import Catalog
 from index.sync import run_sync
 from tests.hubserver import FakeHub, load_shared_records
 from tests.records import fast_hub_options, sync_options
