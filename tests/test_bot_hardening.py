@@ -413,3 +413,39 @@ def test_fit_and_prefs_take_the_kv_cache_type(talk: Conversation) -> None:
     assert "KV cache type is" in talk.command(11, "prefs", ["kv", "q3"]).blocks[0]
     parsed = fit_arguments(["google/gemma-3-4b-it", "8GB", "vram", "kv=q8_0", "vision"])
     assert parsed is not None and (parsed.kv_cache, parsed.vision) == ("q8_0", True)
+
+
+# ------------------------------------------------------------------ the running bot serves every sync's index
+@pytest.mark.slow
+def test_a_model_added_by_a_sync_is_searchable_by_the_running_service_without_restart(tmp_path: Path) -> None:
+    """The bot's path: the service opened once (threaded, as `sommelier bot` opens it), then a sync in another
+    connection (as /resync and the daily sync run it): the new model is served by the semantic search."""
+    from bot.services import open_service, sync_catalog
+    from bot.settings import load_settings
+    from tests.test_live_index import ASTRONOMY, models
+
+    with FakeHub(models(), page_size=2) as hub:
+        config = tmp_path / "s.toml"
+        config.write_text("[parser]\nuse_model = false\n[scores]\ndatasets = []\n[sync]\nstale_days = 100000\n")
+        settings = load_settings(config, {"SOMMELIER_HOME": str(tmp_path / "home"), "HF_ENDPOINT": hub.url})
+        with Catalog(settings.catalog_path) as catalog:
+            sync_catalog(settings, catalog)
+        with open_service(settings, threaded=True) as service:
+            search = service.recommender.search
+            assert search is not None
+
+            def found() -> list[str]:
+                hits = search("astronomy telescope stargazing", None, 3)
+                rows = [service.catalog.db.execute("SELECT id FROM models WHERE num = ?", [num]).fetchone()
+                        for num, _ in hits]  # fmt: skip
+                return [row[0] for row in rows if row]
+
+            assert "stars/Telescope-7B" not in found()
+            hub.upsert_model(ASTRONOMY)
+            with Catalog(settings.catalog_path) as other:  # the sync thread's own connection
+                report, index_report = sync_catalog(settings, other)
+            assert report.added == 1 and index_report is not None and index_report.added == 1
+            deadline = time.monotonic() + 60
+            while "stars/Telescope-7B" not in found() and time.monotonic() < deadline:
+                time.sleep(0.2)  # the new index loads in the background while answers go on
+            assert found()[0] == "stars/Telescope-7B"
