@@ -146,6 +146,8 @@ def _base_model(scan: _Scan) -> None:
         model = " ".join(words)
         if not model or not (_MODELISH_RE.search(model) or _family_words(model.lower())):
             continue
+        if model.lower() in _RUNTIME_NAMES:
+            continue  # "through methods like 'llama.cpp'" names a runtime
         if _BASED_ON_RE.match(match.group(0)) and not _MODELISH_RE.search(model):
             continue  # "based on llama" names a family, not a model
         before = scan.original[max(0, match.start() - 12) : match.start()].lower()
@@ -178,18 +180,37 @@ _DERIVED_AFTER_RE = re.compile(
 _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
-    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|v\d[\w.]{0,8}+)(?![\w.]))?+)"
+    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+)(?![\w.])){0,3}+)"
+)
+# Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
+_OTHER_NAME_RE = re.compile(
+    r"(?<![\w.\-/])(?P<model>(?!(?i:rtx|gtx|gen|ddr|pcie|cuda|gpt-?[345]|claude|gemini)\d?)[A-Za-z]{3,}+\d[\w.\-]{0,30}+)"
 )
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,6}?(?:work|run|fit|load|boot"
-    r"|handle)(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
-    r"|requirements?|how\s+many\s+gb|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли|сколько\s+(?:нужно\s+)?памят\w*)"
+    r"|handle|infer)(?:ing)?(?![a-z])|how\s+to\s+run|want\s+to\s+run|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
+    r"|(?P<need>required\s+to\s+(?:run|fit)|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
+    r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
 )
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
 _FIT_IT_RE = re.compile(r"(?i:(?<![a-z])(?:can|will|does|would)\s+it\s+(?:\w+\s+)?(?:work|run|fit|load|boot|handle))")
 _INFO_CUE_RE = re.compile(
     r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
-    r"|context\s+(?:length|window)\s+of|лицензи\w*\s+(?:у|для))"
+    r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
+    r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
+)
+# A question about one named model ("Have all models of qwen2 been fine-tuned for role-play?"), unless it asks
+# which model to take; "what other models ... than X I use" asks for alternatives to it.
+_ASKS_WHICH_RE = re.compile(
+    r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?)(?![a-z])"
+    r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead)(?![a-z])"
+    r"|is\s+there\s+(?:a|an|any)(?![a-z])|какую|какая|какие|посовет|подскаж|лучш)"
+)
+_OTHER_MODELS_RE = re.compile(r"(?i:(?<![a-z])(?:what|which|any)\s+other\s+(?:\w+\s+){0,2}?models?(?![a-z]))")
+# Hardware the user will run on, without a memory figure: a fit question stays one.
+_RUN_ON_RE = re.compile(
+    r"(?i:(?<![a-z])(?:gpus?|cards?|laptops?|pcs?|computers?|macs?|macbooks?|android|phones?|iphone|raspberry|cpus?"
+    r"|servers?|tpus?|jetson)(?![a-z]))"
 )
 
 
@@ -203,20 +224,52 @@ def _intent(scan: _Scan) -> None:
     if _COMPARE_RE.search(scan.original):
         found.intent = "compare"  # the service reads the names; base_model stays for one model
         return
-    fit = _FIT_CUE_RE.search(scan.original)
-    info = _INFO_CUE_RE.search(scan.original)
-    if not (fit or info):
+    text = scan.original
+    fit = _FIT_CUE_RE.search(text)
+    info = _INFO_CUE_RE.search(text)
+    asks_which = _ASKS_WHICH_RE.search(text)
+    question = "?" in text and not asks_which
+    if _OTHER_MODELS_RE.search(text):
+        named = _named_models(text, family_only=False)
+        if named:
+            found.base_model, found.intent = named[0][0], "alternatives"  # "what other models beat X I use?"
+            return
+    if not (fit or info or question):
         return
-    if _FIT_IT_RE.search(scan.original):
+    if _FIT_IT_RE.search(text):
         found.intent = "fit"  # "can it run on two 3090s?": the model is the one the thread is about
-    for match in _NAMED_MODEL_RE.finditer(scan.original):
-        model = match.group("model").rstrip(".,;:!?)")
-        if not re.search(r"\d|/", model) and not info:
-            continue  # a family alone ("a llama model") names no model
-        found.base_model = model
-        found.intent = "model_info" if info else "fit"
-        scan.blank(match.start(), match.start() + len(model))
+    if info:
+        found.intent = "model_info"  # "can this model be used commercially?"
+    named = _named_models(text, family_only=bool(fit or info))
+    if not named and info:
+        named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
+    if not named:
         return
+    found.base_model = named[0][0]
+    needs = bool(fit and fit.group("need"))  # "how much VRAM does X need": its requirements, fit if a budget
+    found.intent = "model_info" if info or not fit else "fit"
+    if needs:
+        found.intent = "needs"  # type: ignore[assignment]  # settled once the memory is read
+    for model, start in named:  # every model the question is about: none of them is a family or size wish
+        scan.blank(start, start + len(model))
+
+
+def _named_models(text: str, family_only: bool) -> list[tuple[str, int]]:
+    """Models named in `text` (name, position): with a digit, a slash or a joined part ("granite_vision");
+    a capitalised family alone ("Mixtral") only when `family_only`."""
+    named = []
+    aside = _mentioned_spans(_lower(text))
+    for match in _NAMED_MODEL_RE.finditer(text):
+        model = match.group("model").rstrip(".,;:!?)")
+        if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
+            continue
+        if re.search(r"\d|/|[_\-]\w", model) or (family_only and model[:1].isupper()):
+            named.append((model, match.start()))
+    named.sort(key=lambda item: not re.search(r"\d|/", item[0]))  # "DeepSeek-R1-Distill-Qwen-32B" before "DeepSeek"
+    return named[:5]
+
+
+_RUNTIME_NAMES = frozenset(("llama.cpp", "llamacpp", "llama-cpp", "llama-server", "llama_cpp", "ollama"))
 
 
 _TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "модели", "but", "and", "или", "и", "но"))
@@ -225,9 +278,17 @@ _TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "
 def _settle_intent(scan: _Scan) -> None:
     """A question about a named model's fit needs a budget: without one it asks about the model itself."""
     found = scan.found
-    if found.intent == "fit" and found.memory_gb is None:
+    if found.intent == "needs":  # type: ignore[comparison-overlap]
+        found.intent = "fit" if found.memory_gb is not None else "model_info"
+    if found.intent == "fit" and found.memory_gb is None and not _RUN_ON_RE.search(scan.original):
         found.intent = "model_info" if found.base_model else None
+    if found.intent == "model_info" and found.memory_gb is None:
         found.memory_kind = None  # "how many GB does llama3 need, and RAM requirements?" states no budget
+    if found.intent == "fit" and found.base_model:
+        found.params_min_b = found.params_max_b = None  # the sizes of the model asked about are no wish
+    if found.intent == "model_info":
+        found.licenses = []  # "the license of X is MIT": what the model carries, not a wish
+        found.params_min_b = found.params_max_b = None
 
 
 # ---------------------------------------------------------------- hardware and memory
@@ -245,6 +306,8 @@ _RAM_WORDS = _words(
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
+_USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
+_EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
@@ -278,6 +341,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             value /= 1024  # "16MB RAM" on a laptop means 16 GB: under 128 MB is no budget anyone has
         if not 0 < value <= 16384:
             continue
+        if _USAGE_RE.match(text, match.end()):
+            continue  # "7b is > 12gb ram use": what a model takes, not what the user has
         before = scan.window(match.start() - 24, match.start())
         if _TOTAL_RE.search(before):
             amounts.insert(0, (value, "vram" if gpus or _VRAM_WORDS.search(before) else None, match.start()))
@@ -301,8 +366,14 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         if kind == "vram" and _RAM_WORDS.search(text[match.end() : match.end() + 12]):
             kind = "ram"
         amounts.append((value, kind, match.start()))
-    if apple:
+    explicit_vram = any(
+        kind == "vram" and _EXPLICIT_VRAM_RE.search(text[max(0, at - 30) : at + 40]) for _, kind, at in amounts
+    )
+    if apple and not explicit_vram:
         scan.found.memory_kind = "unified"
+    elif apple:
+        scan.found.memory_kind = "vram"  # "consumer GPUs with 8-12 GB VRAM? Apple Silicon?": the figure is VRAM
+        apple = False
     elif _CPU_ONLY.search(text):
         scan.found.memory_kind = "ram"
     elif gpus:
@@ -415,6 +486,7 @@ def _licenses(scan: _Scan) -> None:
 # ---------------------------------------------------------------- quants and formats
 _QUANT_RE = re.compile(
     r"(?<![a-z0-9])(?P<ggml>i?q[1-8](?:_[a-z0-9]{1,3}){1,2})(?![a-z0-9])"
+    r"|(?<![a-z0-9])q(?P<kbits>[2-8])k_(?P<ksize>[sml])(?![a-z0-9])|(?<![\w.])(?P<legacy>[458])_(?P<lv>[01])(?![\w.])"
     r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
     r"|(?<![\w.])(?P<bits>[2-8])[\s-]*+(?:bits?|бит\w*)(?![a-z])"
     r"|(?<![a-z0-9])int(?P<int>[48])(?![a-z0-9])"
@@ -427,6 +499,10 @@ def _quants(scan: _Scan) -> None:
     for match in scan.take(_QUANT_RE):
         if match.group("ggml"):
             found.append(match.group("ggml").upper())
+        elif match.group("kbits"):
+            found.append(f"Q{match.group('kbits')}_K_{match.group('ksize').upper()}")  # "Q4K_M"
+        elif match.group("legacy"):
+            found.append(f"Q{match.group('legacy')}_{match.group('lv')}")  # "quantisation 4_0"
         elif match.group("bare") or match.group("bits") or match.group("int"):
             bits = (match.group("bare") or "")[1:] or match.group("bits") or match.group("int")
             found.append(f"{bits}BIT")
@@ -458,18 +534,81 @@ def _formats(scan: _Scan) -> None:
 # What the user has tried, uses now or rejects: the rest of that clause names no wish (sizes, families, quants).
 _MENTIONED_RE = re.compile(
     r"(?<![a-z])(?:tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
-    r"|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running)|currently\s+(?:use|using|run|running)|in\s+the\s+past"
+    r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
+    r"|currently\s+(?:use|using|run|running)|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
+    r"i\s+(?:currently\s+)?use|my\s+(?=\S*\d)|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
+    r"|e\.?\s?g\.?(?![a-z])|for\s+example|such\s+as"
     r"|rather\s+than|compared\s+to|weaker\s+than|don'?t\s+want|do\s+not\s+want|not\s+(?:a|an|the)(?![a-z])"
     r"|(?<![а-я])(?:пробовал\w*|юзал\w*|использовал\w*|сейчас\s+(?:стоит|использую|юзаю)|раньше|не\s+нужн\w*|не\s+хочу))"
 )
-_CLAUSE_END_RE = re.compile(r"[.!?;,\n]|(?<![a-z])(?:but|however|so|and\s+i)(?![a-z])|(?<![а-я])(?:но|а)(?![а-я])")
+_CLAUSE_END_RE = re.compile(
+    r"\.(?!\w)|[!?;,\n]|(?<![a-z])(?:but|however|so|and\s+i)(?![a-z])|(?<![а-я])(?:но|а)(?![а-я])"
+)
+
+
+# A sentence that reports how a model behaved ("8b parameters are very slow", "7B models work perfectly for chat")
+# describes what the user has, not what they ask for.
+_REPORT_RE = re.compile(
+    r"(?:too|very|really|super|incredibly|extremely)\s+slow|(?:does\s*n[o']t|did\s*n[o']t|won'?t|not)\s+(?:work|run|load)"
+    r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
+    r"|turned\s+into|crash\w*"
+)
+_SENTENCE_RE = re.compile(r"[^.!?\n]++")
+
+
+# In a post of several sentences, the sentences that ask (a question, "recommend", "looking for", "need") carry
+# the wishes; the others tell the story (what runs now, what was tried, what the docs say). Sizes, families,
+# quant levels, orders and context lengths are read from the first sentence and the asking ones only.
+_ASKING_RE = re.compile(
+    r"\?|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|looking\s+for|search\w*\s+for|need|needs|want|wants|would\s+like"
+    r"|i'?d\s+like|wish|hope|please|pls|advice|advise|guidance|prefer\w*|which|best|top|should\s+i|is\s+there|are\s+there"
+    r"|can\s+(?:someone|anyone|you|u|we)|help|ideal|good\s+for|for\s+(?:my|our|a)\s)(?![a-z])"
+    r"|посовет|подскаж|порекоменд|нужн|хочу|ищу|как(?:ую|ая|ие|ой)(?![а-я])|лучш|помогите|пожалуйста"
+)
+_ASK_SENTENCE_RE = re.compile(r"[^.!?\n]++[.!?\n]*+")
+
+
+def _story_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences after the first that ask nothing, when there are at least three sentences."""
+    sentences = [m for m in _ASK_SENTENCE_RE.finditer(text) if m.group(0).strip(" .!?\n")]
+    if len(sentences) < 3:
+        return []
+    return [(m.start(), m.end()) for m in sentences[1:] if not _ASKING_RE.search(m.group(0))]
+
+
+# A full model name in passing ("llama3-70b-IQ2XS", "deepseek-coder-v2:16b-lite", "org/Model-7B") names one
+# model the user has seen or used: its family, size and quant are not filters (a wish says "a llama 70b").
+_FULL_NAME_RE = re.compile(r"(?<![\w.\-/:])(?=[a-z][\w.]*+[\-_:/])[a-z][\w.]*+(?:[\-_:/][\w.]++){2,8}+")
+
+
+def _full_names(scan: _Scan) -> None:
+    for match in list(_FULL_NAME_RE.finditer(scan.text)):
+        if any(char.isdigit() for char in match.group(0)):
+            scan.blank(match.start(), match.end())
+
+
+def _story(scan: _Scan) -> None:
+    for start, end in _story_spans(scan.text):
+        scan.blank(start, end)
+
+
+def _mentioned_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` (lower case) tells what the user has, tried, uses or rejects: report sentences, and each cue
+    to the end of its clause."""
+    spans = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if _REPORT_RE.search(m.group(0))]
+    for match in _MENTIONED_RE.finditer(text):
+        rest = text[match.end() : match.end() + 120]
+        end = rest.find("etc") + 3 if match.group("examples") else None  # "like TinyLlama, phi-2, etc"
+        if end is None:
+            clause = _CLAUSE_END_RE.search(rest)
+            end = clause.start() if clause else len(rest)
+        spans.append((match.start(), match.end() + end))
+    return spans
 
 
 def _mentioned(scan: _Scan) -> None:
-    for match in list(_MENTIONED_RE.finditer(scan.text)):
-        rest = scan.window(match.end(), match.end() + 120)
-        end = _CLAUSE_END_RE.search(rest)
-        scan.blank(match.start(), match.end() + (end.start() if end else len(rest)))
+    for start, end in _mentioned_spans(scan.text):
+        scan.blank(start, end)
 
 
 # ---------------------------------------------------------------- parameters
@@ -508,8 +647,17 @@ def _billions(value: str, unit: str | None) -> float:
     return number / 1000 if unit and (unit in ("m", "million", "млн") or unit.startswith("миллион")) else number
 
 
+_PARAMS_LIST_RE = re.compile(
+    r"(?<![\w.])(?P<low>\d++(?:\.\d++)?+)\s*+b(?:\s*+/\s*+\d++(?:\.\d++)?+\s*+b){0,5}+\s*+/\s*+(?P<high>\d++(?:\.\d++)?+)\s*+b(?![a-z])"
+)
+
+
 def _params(scan: _Scan) -> None:
     found = scan.found
+    for match in scan.take(_PARAMS_LIST_RE):  # "1B/2B/3B": the span of the sizes listed
+        low, high = _float(match.group("low")), _float(match.group("high"))
+        if 0 < low <= high:
+            found.params_min_b, found.params_max_b = low, high
     for match in scan.take(_PARAMS_RANGE_RE):
         low = _billions(match.group(1), match.group("unit2") or match.group("unit"))
         high = _billions(match.group(3), match.group("unit"))
@@ -541,7 +689,7 @@ def _vocabulary(table: dict[str, str], word_start: bool = False) -> tuple[re.Pat
 
 _FAMILY_WORDS: dict[str, str] = {
     r"mixtral|микстрал\w*": "mixtral",
-    r"code\s*llama|codellama|l{1,2}a{1,2}m{1,2}a|llma|vicuna|wizard\s*lm|викуна|ллам\w*"
+    r"code\s*llama|codellama|l{1,2}a{1,2}m{1,2}a(?![a-z])|llma|vicuna|wizard\s*lm|викуна|ллам\w*"
     r"|л?лам{1,2}(?:а|у|ы|ой|е|ами|ах)?(?![а-я])": "llama",
     r"mistral|codestral|ministral|devstral|mathstral|magistral|pixtral|мистрал\w*": "mistral",
     r"qwen|qwq|квен\w*|цюань": "qwen",
@@ -592,8 +740,8 @@ _TASK_WORDS: dict[str, str] = {
     r"|диалог\w*|разговор\w*": "chat",
     r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
     r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
-    r"rag(?![a-z])|retrieval|knowledge\s+base|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
-    r"the\s+)?(?:docs|documents|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
+    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
+    r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
     r"|notes|wiki)|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
     rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
@@ -623,6 +771,8 @@ _TASK_WORDS: dict[str, str] = {
     rf"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|распозна{_REST}\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
     rf"|отсканирован\w*|текст{_REST}\s+(?:с|со|из)\s+(?:фото|картин|изображен|скан)\w*": "ocr",
 }
+# RAG first: "chat with my documents" is RAG, not chat (alternatives are tried in order at each position)
+_TASK_WORDS = dict(sorted(_TASK_WORDS.items(), key=lambda item: item[1] != "rag"))
 _TASK_RE, _TASK_NAMES = _vocabulary(_TASK_WORDS, word_start=True)
 
 
@@ -702,7 +852,7 @@ def _uncensored(scan: _Scan) -> None:
 
 _SORT_WORDS: dict[str, str] = {
     r"(?<![a-z])(?:best|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
-    r"|highest[\s-]+(?:rated|scoring|quality)|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
+    r"|highest[\s-]+(?:rated|scoring|quality|recommended)|most\s+recommended|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
     r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
     r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
     r"|популярн\w*|скачиваем\w*|народн\w*": "popular",
@@ -753,17 +903,19 @@ class Rules:
             _base_model,
             _intent,
             lambda scan: _memory(scan, self.hardware),
-            _context,
             _licenses,
             _formats,
             _mentioned,
-            _quants,
-            _params,
-            _families,
             _tasks,
             _languages,
             _commercial,
             _uncensored,
+            _story,  # what follows reads the asking sentences only
+            _full_names,
+            _context,
+            _quants,
+            _params,
+            _families,
             _sort,
             _settle_intent,
         )
