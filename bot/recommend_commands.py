@@ -12,7 +12,7 @@ from recommender.recommend import Answer, Result
 from recommender.service import Sommelier
 
 from .error_messages import user_message
-from .render import answer_blocks, results_blocks, strip_tags, why_lines
+from .render import answer_blocks, note_of, reason_text, results_blocks, strip_tags, why_lines
 from .services import open_service
 from .settings import Settings
 from .texts import say
@@ -85,7 +85,7 @@ def cmd_fit(args: argparse.Namespace, settings: Settings) -> int:
           f"{args.memory:g} GB {args.kind} at {answer['context']:,} tokens)")  # fmt: skip
     if answer["download"]["repo"]:
         print(f"download: {answer['download']['repo']} → {answer['download']['file'] or '(choose the file)'}")
-    for note in answer["notes"]:
+    for note in (reason_text(note_of(item), "en") for item in answer["notes"]):
         print(f"- {note}")
     return 0
 

@@ -96,8 +96,6 @@ def reason_text(reason: Reason, lang: str) -> str:
             usable=usable,
             where=where,
         )
-    if reason.code == "fit_note":
-        return str(values["text"])
     if reason.code == "license":
         commercial = words.get(f"c_{values['commercial']}", str(values["commercial"]))
         return words["license"].format(license=values["license"] or words["no_license"], commercial=commercial)
@@ -111,6 +109,12 @@ def reason_text(reason: Reason, lang: str) -> str:
         origin = words["inherited"] if values["inherited"] else ""
         return words["score"].format(label=label, average=values["average"], origin=origin)
     return words[reason.code].format(**values)
+
+
+def note_of(data: dict[str, Any]) -> Reason:
+    """A reason back from its JSON form ({"code": ..., values...})."""
+    values = dict(data)
+    return Reason(values.pop("code"), values)
 
 
 def why_lines(result: Result, lang: str) -> list[str]:
@@ -190,7 +194,7 @@ def fit_block(answer: dict[str, Any], lang: str) -> str:
         lines.append(f"⬇️ {esc(answer['download']['repo'])}{file}")
     if answer.get("speed"):
         lines.append(f"⚡ {esc(reason_text(Reason('speed', answer['speed']), lang))}")
-    lines += [f"• {esc(note)}" for note in answer["notes"]]
+    lines += [f"• {esc(reason_text(note_of(note), lang))}" for note in answer["notes"]]
     return "\n".join(lines)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from recommender.quants import quant_table
+from recommender.reasons import Reason
 
 FitLevel = Literal["gpu", "partial", "cpu", "no"]
 MemoryKind = Literal["ram", "vram", "unified"]
@@ -136,7 +137,7 @@ class Estimate:
     kv_estimated: bool  # geometry unknown: from the fallback table or conservative
     context: int
     kv_cache: str = "f16"
-    kv_note: str | None = None  # where the KV geometry came from when it was not the model's own
+    kv_note: dict[str, str] | None = None  # the fallback row (name, source) when the geometry was not the model's
     mmproj_bytes: float = 0.0  # the vision projector, when vision is asked
 
     @property
@@ -150,7 +151,7 @@ class Fit:
     estimate: Estimate | None
     budget: Budget
     below_preferred: bool = False  # had to go under Q4_K_M to fit
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Reason, ...] = field(default_factory=tuple)  # remarks of the estimate, as data
     tokens_per_s: float | None = None  # estimated generation speed (recommender/speed.py), once the hardware is known
 
     @property
@@ -174,7 +175,7 @@ def kv_cache_bytes(shape: Shape, context: int, cache_type: str = "f16") -> tuple
     return size, guessed
 
 
-def kv_cache(shape: Shape, context: int, cache_type: str = "f16") -> tuple[float, bool, str | None]:
+def kv_cache(shape: Shape, context: int, cache_type: str = "f16") -> tuple[float, bool, dict[str, str] | None]:
     """(bytes of KV cache at `context` tokens, whether the geometry was guessed, where a guess came from)."""
     context = max(1, context)
     per_element = KV_BYTES.get(cache_type.lower(), 2.0)
@@ -201,7 +202,7 @@ def kv_cache(shape: Shape, context: int, cache_type: str = "f16") -> tuple[float
             size = layers * context * (guess.kv_lora_rank + guess.qk_rope_head_dim) * per_element
         else:
             size = _layered_kv(guess, layers, kv_heads, head_dim, context, per_element)
-        return size, True, f"KV geometry of {row['name']} ({row['source']}), not this model's own"
+        return size, True, {"name": str(row["name"]), "source": str(row["source"])}
     params_b = (shape.params or 7e9) / 1e9
     return UNKNOWN_KV_BYTES_PER_TOKEN_PER_B * params_b * context * per_element / 2, True, None
 
@@ -324,7 +325,7 @@ def best_fit(
         if e
     ]
     if not estimates:
-        return Fit("no", None, budget, notes=("parameter count unknown: cannot estimate",))
+        return Fit("no", None, budget, notes=(Reason("unknown_params"),))
 
     def quality(e: Estimate) -> float:
         divergence = table.divergence(e.quant)
@@ -354,26 +355,26 @@ def best_fit(
     return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below))
 
 
-def _notes(shape: Shape, budget: Budget, chosen: Estimate, below: bool) -> tuple[str, ...]:
+def _notes(shape: Shape, budget: Budget, chosen: Estimate, below: bool) -> tuple[Reason, ...]:
     notes = []
     if below:
-        notes.append(f"only a quant below {PREFERRED_FLOOR} fits: expect lower quality")
+        notes.append(Reason("below_preferred", {"floor": PREFERRED_FLOOR}))
     if chosen.kv_estimated:
-        notes.append(chosen.kv_note or "architecture unknown: KV cache estimated conservatively")
+        notes.append(kv_note(chosen.kv_note))
     if budget.kv_cache != "f16":
-        notes.append(f"KV cache quantized to {budget.kv_cache}")
+        notes.append(Reason("kv_quantized", {"type": budget.kv_cache}))
     if budget.vision:
-        if shape.mmproj_bytes:
-            notes.append("vision projector (mmproj) included")
-        else:
-            notes.append("vision projector size estimated (no mmproj file listed)")
+        notes.append(Reason("mmproj_included" if shape.mmproj_bytes else "mmproj_estimated"))
     if shape.experts and shape.active_params:
-        notes.append(
-            f"MoE: all {shape.experts} experts in memory; runs at the speed of {shape.active_params / 1e9:.1f}B active"
-        )
+        notes.append(Reason("moe", {"experts": shape.experts, "active_b": round(shape.active_params / 1e9, 1)}))
     if not chosen.exact_weights:
-        notes.append("file size estimated from the parameter count")
+        notes.append(Reason("size_estimated"))
     return tuple(notes)
+
+
+def kv_note(source: dict[str, str] | None) -> Reason:
+    """Where an estimated KV geometry came from: a real config's row of the fallback table, or nowhere."""
+    return Reason("kv_fallback", dict(source)) if source else Reason("kv_unknown")
 
 
 def _rank(quant: str) -> int:

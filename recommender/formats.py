@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from index.weight_bits import WeightBits, from_name
-from recommender.fit import GB, OVERHEAD_BYTES, Budget, Estimate, Fit, Shape, kv_cache, level_of
+from recommender.fit import GB, OVERHEAD_BYTES, Budget, Estimate, Fit, Shape, kv_cache, kv_note, level_of
+from recommender.reasons import Reason
 
 __all__ = ["Budget", "native_download", "native_fit", "native_weights"]
 
@@ -53,7 +54,7 @@ def native_fit(shape: Shape, native: WeightBits, budget: Budget, params: int | N
     overhead. `params`: the copy's parameter count (else the shape's, often the base model's)."""
     weights = native.weights_bytes(params or shape.params)
     if weights is None:
-        return Fit("no", None, budget, notes=(f"{native.label}: bits per weight unknown, cannot estimate",))
+        return Fit("no", None, budget, notes=(Reason("native_unknown_bits", {"label": native.label}),))
     kv, guessed, note = kv_cache(shape, budget.context, budget.kv_cache)
     mmproj = float(shape.mmproj_bytes or 0.9 * GB) if budget.vision else 0.0
     estimate = Estimate(
@@ -70,19 +71,19 @@ def native_fit(shape: Shape, native: WeightBits, budget: Budget, params: int | N
         mmproj_bytes=mmproj,
     )
     level = level_of(estimate.needed_bytes, budget)
-    notes: list[str] = []
+    notes: list[Reason] = []
     if level == "partial" and native.format in GPU_ONLY:
         level = "no"
     if native.format in ("mlx",) and budget.kind != "unified":
-        notes.append("MLX runs on Apple silicon (mlx-lm, LM Studio)")
+        notes.append(Reason("mlx_apple"))
     if guessed:
-        notes.append(note or "architecture unknown: KV cache estimated conservatively")
+        notes.append(kv_note(note))
     if budget.kv_cache != "f16":
-        notes.append(f"KV cache quantized to {budget.kv_cache}")
+        notes.append(Reason("kv_quantized", {"type": budget.kv_cache}))
     if native.weight_bytes:
-        notes.append(f"{native.label}: weights {weights / GB:.1f} GB, the repo's own files")
+        notes.append(Reason("native_files", {"label": native.label, "weights_gb": round(weights / GB, 1)}))
     else:
-        notes.append(f"{native.label}: weights estimated from {native.effective_bits:g} bits per weight")
+        notes.append(Reason("native_estimated", {"label": native.label, "bits": native.effective_bits}))
     return Fit(level, estimate, budget, False, tuple(notes))
 
 

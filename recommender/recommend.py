@@ -539,7 +539,7 @@ def reasons(
                 },
             )
         )
-        why += [Reason("fit_note", {"text": note}) for note in fit.notes]
+        why += list(fit.notes)
     if download is not None and download.file is None and download.quant is None and model.relation != "quantized":
         why.append(Reason("self_quantize"))
     why.append(Reason("license", {"license": model.license, "commercial": model.commercial}))

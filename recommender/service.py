@@ -17,6 +17,7 @@ from recommender.filters import Filters
 from recommender.fit import Budget, Fit, KVCacheType, MemoryKind, best_fit
 from recommender.intents import by_intent
 from recommender.parse import RequestParser
+from recommender.reasons import Reason
 from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
 from recommender.related import TOP_LISTS, Resolved, alternatives, compare, derived, resolve, top
 from recommender.view import CatalogView
@@ -30,7 +31,7 @@ class FitAnswer:
     fit: Fit
     download_repo: str | None
     download_file: str | None
-    note: str | None
+    note: Reason | None
     speed: dict[str, Any] | None = None  # the "speed" reason's values (recommender/speed.py)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,7 +51,7 @@ class FitAnswer:
             "needed_gb": round(estimate.needed_bytes / 1e9, 2) if estimate else None,
             "exact_file_size": bool(estimate and estimate.exact_weights),
             "below_q4_k_m": self.fit.below_preferred,
-            "notes": [*self.fit.notes, *([self.note] if self.note else [])],
+            "notes": [note.to_dict() for note in (*self.fit.notes, *([self.note] if self.note else []))],
             "tokens_per_s": self.fit.tokens_per_s,
             "speed": self.speed,
         }
@@ -158,7 +159,7 @@ class Sommelier:
         if result is not None and result.fit is not None and result.download is not None:
             note = None
             if result.download.file is None and not model.files:
-                note = "no quantized copy in the catalog: the estimate is for a GGUF you would make yourself"
+                note = Reason("self_quantize")
             result = speed.with_speed(result, speed.hardware_for("", kind))  # the memory kind's assumed hardware
             found = next((reason.values for reason in result.reasons if reason.code == "speed"), None)
             assert result.fit is not None and result.download is not None

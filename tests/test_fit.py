@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
+from bot.render import note_of, reason_text
 from recommender.fit import (
     GB,
     OVERHEAD_BYTES,
@@ -48,11 +50,11 @@ def test_sliding_window_layers_hold_only_the_window() -> None:
 def test_unknown_geometry_takes_the_fallback_row_of_a_real_config_and_says_so() -> None:
     kv, guessed, note = kv_cache(Shape(params=7_000_000_000, architecture="Qwen2ForCausalLM"), 4096)
     assert guessed and kv == 2 * 28 * 4096 * 4 * 128 * 2  # the Qwen2-7B row, not a 2023 multi-head layout
-    assert note is not None and "Qwen2-7B" in note and "qwen2_7b.json" in note
+    assert note is not None and note["name"] == "Qwen2-7B" and "qwen2_7b.json" in note["source"]
     unknown, guessed, note = kv_cache(Shape(params=8_000_000_000, architecture="SomethingNew"), 4096)
-    assert guessed and unknown == 2 * 32 * 4096 * 8 * 128 * 2 and "Llama-3.1-8B" in (note or "")
+    assert guessed and unknown == 2 * 32 * 4096 * 8 * 128 * 2 and "Llama-3.1-8B" in (note or {}).get("name", "")
     fit = best_fit(Shape(params=7_000_000_000, architecture="Qwen2ForCausalLM"), Budget(16))
-    assert any("Qwen2-7B" in line for line in fit.notes)
+    assert any("Qwen2-7B" in line for line in note_texts(fit))
 
 
 def test_no_parameter_count_and_no_geometry_is_conservative() -> None:
@@ -67,7 +69,7 @@ def test_kv_cache_quantization_and_its_note() -> None:
     assert q8 == f16 * 34 / 64 and q4 == f16 * 18 / 64
     fit = best_fit(LLAMA_8B, Budget(8, "vram", 32768, kv_cache="q8_0"))
     assert fit.estimate is not None and fit.estimate.kv_cache == "q8_0"
-    assert "KV cache quantized to q8_0" in fit.notes
+    assert "KV cache quantized to q8_0" in note_texts(fit)
 
 
 def test_vision_adds_the_projector() -> None:
@@ -79,14 +81,14 @@ def test_vision_adds_the_projector() -> None:
     guessed = estimate(LLAMA_8B, "Q4_K_M", 4096, vision=True)
     assert guessed is not None and guessed.mmproj_bytes > 0
     fit = best_fit(LLAMA_8B, Budget(16, vision=True))
-    assert "vision projector size estimated (no mmproj file listed)" in fit.notes
+    assert "vision projector size estimated (no mmproj file listed)" in note_texts(fit)
 
 
 def test_moe_counts_every_expert_and_says_the_active_size() -> None:
     moe = Shape(params=46_700_000_000, n_layers=32, n_kv_heads=8, head_dim=128, experts=8, active_params=12_900_000_000)
     fit = best_fit(moe, Budget(64))
     assert fit.estimate is not None and fit.estimate.weights_bytes > 46.7e9 * 4.5 / 8
-    assert any("all 8 experts in memory" in note and "12.9B active" in note for note in fit.notes)
+    assert any("all 8 experts in memory" in note and "12.9B active" in note for note in note_texts(fit))
 
 
 def test_real_file_sizes_are_used_exactly() -> None:
@@ -99,6 +101,11 @@ def test_real_file_sizes_are_used_exactly() -> None:
     q8 = estimate(LLAMA_8B, "Q8_0", 4096, files)
     assert q4 is not None and q4.exact_weights and q4.weights_bytes == 4_920_734_496
     assert q8 is not None and q8.weights_bytes == 8_540_000_000 and q8.file == "big/m-Q8_0-00001-of-00002.gguf"
+
+
+def note_texts(fit: Any) -> list[str]:
+    """The fit's remarks worded in English, as the fronts show them."""
+    return [reason_text(note, "en") for note in fit.notes]
 
 
 def test_levels_per_memory_kind() -> None:
@@ -118,7 +125,7 @@ def test_best_fit_prefers_quality_then_goes_lower_and_says_so() -> None:
     assert roomy.level == "gpu" and roomy.estimate is not None and roomy.estimate.quant == "Q8_0"  # never F16
     tight = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096))  # Q4_K_M needs 5.9 GB: a Q3 on the GPU, said so
     assert tight.level == "gpu" and tight.estimate is not None and tight.estimate.quant == "Q3_K_M"
-    assert tight.below_preferred and any("below Q4_K_M" in note for note in tight.notes)
+    assert tight.below_preferred and any("below Q4_K_M" in note for note in note_texts(tight))
     offload = best_fit(LLAMA_8B, Budget(5.5, "vram", 4096, offload_ram_gb=16))  # RAM stated: Q4_K_M, offloaded
     assert offload.level == "partial" and offload.estimate is not None and offload.estimate.quant == "Q4_K_M"
     ram = best_fit(LLAMA_8B, Budget(6.5, "ram", 4096))  # 85% of it: 5.5 GB for the model
@@ -211,5 +218,5 @@ def test_service_fit_takes_the_kv_cache_type_and_vision(home) -> None:
         seeing = service.fit("mistralai/Mistral-7B-Instruct-v0.2", 24, "vram", 4096, vision=True).to_dict()
     assert plain["kv_cache_type"] == "f16" and q8["kv_cache_type"] == "q8_0"
     assert q8["kv_cache_gb"] == pytest.approx(plain["kv_cache_gb"] * 34 / 64, abs=0.02)
-    assert "KV cache quantized to q8_0" in q8["notes"]
+    assert "KV cache quantized to q8_0" in [reason_text(note_of(note), "en") for note in q8["notes"]]
     assert seeing["mmproj_gb"] and seeing["mmproj_gb"] > 0

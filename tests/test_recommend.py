@@ -206,7 +206,7 @@ def test_fit_points_an_original_at_its_best_quant(service: Sommelier) -> None:
     assert answer["download"]["file"].endswith(".gguf") and answer["exact_file_size"]
     assert answer["needed_gb"] <= 8 and answer["quant"] in ("Q5_K_M", "Q4_K_M", "Q5_K_S", "Q6_K")
     own = service.fit("Qwen/Qwen3-8B", 24, "vram").to_dict()
-    assert any("make yourself" in note for note in own["notes"]) or own["download"]["file"]
+    assert any(note["code"] == "self_quantize" for note in own["notes"]) or own["download"]["file"]
 
 
 def test_view_reloads_after_a_sync(home: Path) -> None:
