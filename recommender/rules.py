@@ -188,9 +188,12 @@ _OTHER_NAME_RE = re.compile(
 )
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,6}?(?:work|run|fit|load|boot"
-    r"|handle|infer)(?:ing)?(?![a-z])|how\s+to\s+run|want\s+to\s+run|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
+    r"|handle|infer)(?:s|ning|ing)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
+)
+_DERIVED_ASK_RE = re.compile(
+    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|smaller|lighter)\s+versions?\s+of(?![a-z]))"
 )
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
 _FIT_IT_RE = re.compile(r"(?i:(?<![a-z])(?:can|will|does|would)\s+it\s+(?:\w+\s+)?(?:work|run|fit|load|boot|handle))")
@@ -221,7 +224,9 @@ def _intent(scan: _Scan) -> None:
         if found.intent is None:
             found.intent = "alternatives"
         return
-    if _COMPARE_RE.search(scan.original):
+    if _DERIVED_ASK_RE.search(scan.original):
+        found.intent = "derived"  # "a 4 bit quantized version of 7B?": the model the thread is about
+    if _COMPARE_RE.search(scan.original) and len(_named_models(scan.original, family_only=True)) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
         return
     text = scan.original
@@ -244,6 +249,8 @@ def _intent(scan: _Scan) -> None:
     if not named and info:
         named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
     if not named:
+        if fit and not fit.group("need") and found.intent is None:
+            found.intent = "fit"  # "is it possible to run it on a 4070?": the model the thread is about
         return
     found.base_model = named[0][0]
     needs = bool(fit and fit.group("need"))  # "how much VRAM does X need": its requirements, fit if a budget
@@ -306,6 +313,8 @@ _RAM_WORDS = _words(
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
+_JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
+_REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occupies|eats)(?![a-z])[^.\n]{0,20}$")
 _USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
@@ -344,6 +353,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         if _USAGE_RE.match(text, match.end()):
             continue  # "7b is > 12gb ram use": what a model takes, not what the user has
         before = scan.window(match.start() - 24, match.start())
+        if _REQUIRES_RE.search(before):
+            continue  # "7B requires lots of VRAM (> 12GB)": what a model takes
         if _TOTAL_RE.search(before):
             amounts.insert(0, (value, "vram" if gpus or _VRAM_WORDS.search(before) else None, match.start()))
             continue
@@ -385,6 +396,9 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     if amounts:
         vram = [amount for amount in amounts if amount[1] == "vram"]
         scan.found.memory_gb = (vram or amounts)[0][0]
+        cards = [amount for amount in vram if any(0 <= amount[2] - g.end <= 3 for g in gpus)]
+        if len(cards) >= 2 and _JOINED_RE.search(text[cards[0][2] : cards[1][2]]):
+            scan.found.memory_gb = cards[0][0] + cards[1][0]  # "RX 9070 XT 16GB + 3060ti 8GB": both cards
         if not apple and (vram or amounts)[0][1] and not _CPU_ONLY.search(text):
             scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
         ram = [amount for amount in amounts if amount[1] == "ram"]
@@ -906,12 +920,12 @@ class Rules:
             _licenses,
             _formats,
             _mentioned,
+            _full_names,
             _tasks,
             _languages,
             _commercial,
             _uncensored,
             _story,  # what follows reads the asking sentences only
-            _full_names,
             _context,
             _quants,
             _params,
