@@ -200,8 +200,8 @@ class SommelierBot:
             png = await self._run(compare_png, table)
             if png:
                 await context.bot.send_photo(chat_id, png)
-        except (TelegramError, OSError, ValueError, ImportError) as error:
-            log.warning("comparison chart not sent: %s", error)
+        except (TelegramError, OSError, ValueError, ImportError, RequestTooSlow) as error:
+            log.warning("comparison chart not sent: %s", type(error).__name__)
 
     # -- handlers ----------------------------------------------------------------------------------------
     def _limited(self, update: Update) -> float:
