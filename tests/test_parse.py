@@ -342,7 +342,7 @@ def test_model_reads_paraphrases_the_rules_miss(hybrid: RequestParser, rules: Re
     rows = labelled("paraphrase")
     alone, _ = score(rows, lambda text: rules.parse(text).filters)
     both, _ = score(rows, lambda text: hybrid.parse(text).filters)
-    for key in KEYS:
+    for key in both:  # the keys this set labels
         assert both[key].f1 >= alone[key].f1, (key, alone[key].f1, both[key].f1)
     soft = ("tasks", "sort", "commercial", "uncensored")
     assert sum(both[key].f1 for key in soft) >= sum(alone[key].f1 for key in soft) + 0.5
