@@ -2,9 +2,9 @@
 wrote in public issue trackers, split once into dev (for tuning) and test (reported). Per-key precision, recall
 and F1 for the rules alone and for the hybrid, English and Russian apart, and the macro F1 over the keys.
 
-    python -m benchmarks.real_requests             # rules and hybrid, the test split
-    python -m benchmarks.real_requests --rules     # rules alone (no model load)
-    python -m benchmarks.real_requests --split dev --misses
+    python -m benchmarks.real_requests                     # the BENCHMARKS.md section (make bench runs this)
+    python -m benchmarks.real_requests --split test        # per-key tables, rules and hybrid
+    python -m benchmarks.real_requests --rules --split dev --misses
 """
 
 from __future__ import annotations
@@ -23,6 +23,26 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "fixtures" / "real_requests.jsonl"
 
 
+# Measured on this set at commit 551bbca, before issue 12's changes (rules, hybrid), with intent read as
+# "alternatives" when a base model was found (the recommender's old behaviour) and ram_gb unknown to the parser.
+BEFORE: dict[str, dict[str, tuple[float, float]]] = {
+    "dev": {
+        "memory_gb": (0.846, 0.846), "memory_kind": (0.893, 0.893), "ram_gb": (0.0, 0.0), "commercial": (1.0, 1.0),
+        "licenses": (0.0, 0.0), "families": (0.087, 0.087), "params_min_b": (0.348, 0.348),
+        "params_max_b": (0.333, 0.333), "min_context": (0.667, 0.667), "formats": (0.952, 0.952),
+        "quants": (0.556, 0.556), "tasks": (0.533, 0.444), "languages": (1.0, 1.0), "uncensored": (0.667, 0.4),
+        "base_model": (0.0, 0.182), "sort": (0.889, 0.833), "intent": (0.523, 0.477), "macro": (0.547, 0.531),
+    },
+    "test": {
+        "memory_gb": (0.766, 0.766), "memory_kind": (0.708, 0.708), "ram_gb": (0.0, 0.0), "commercial": (1.0, 1.0),
+        "licenses": (0.0, 0.0), "families": (0.24, 0.24), "params_min_b": (0.364, 0.364),
+        "params_max_b": (0.48, 0.48), "min_context": (0.0, 0.0), "formats": (0.667, 0.667), "quants": (0.286, 0.286),
+        "tasks": (0.714, 0.476), "languages": (1.0, 1.0), "uncensored": (1.0, 0.667), "base_model": (0.133, 0.211),
+        "sort": (0.333, 0.2), "intent": (0.512, 0.439), "macro": (0.483, 0.441),
+    },
+}  # fmt: skip
+
+
 def real(split: str | None = "test", lang: str | None = None) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in rows if (split is None or r["split"] == split) and (lang is None or r["lang"] == lang)]
@@ -36,17 +56,69 @@ def run(parse: Callable[[str], Filters], split: str, lang: str) -> tuple[dict[st
     return score(real(split, lang), parse)
 
 
+def markdown(parsers: Mapping[str, Any]) -> str:
+    """The BENCHMARKS.md section: per-key F1 on the test split before and after, macro F1 per split and language."""
+    rows = real(None)
+    lines = [
+        "## Real requests (issue 12: macro F1 over the keys ≥ 0.90 on the real test split, EN and RU; a test fails "
+        "under 0.88)",
+        "",
+        f"{len(rows)} requests people wrote in public issue trackers (ollama, llama.cpp, LM Studio, text-generation-"
+        "webui, gpt4all, koboldcpp, exllama, model repos...), in tests/fixtures/real_requests.jsonl with their source "
+        "addresses, hand-labelled to docs/parse-contract.md (every key, `intent` and `ram_gb` included), split once "
+        f"by a hash of the source: {sum(r['split'] == 'dev' for r in rows)} dev (the rules were tuned on their "
+        f"misses), {sum(r['split'] == 'test' for r in rows)} test (reported, never tuned on). All English: the search "
+        "corpora held no Russian model-choice request (GitHub issues, Habr and 4pda pages were searched), so the "
+        "Russian figures stay those of the labelled set above.",
+        "",
+    ]
+    now: dict[str, dict[str, dict[str, KeyScore]]] = {}
+    for split in ("dev", "test"):
+        for name, parser in parsers.items():
+            now.setdefault(split, {})[name], _ = score(real(split, "en"), lambda text, p=parser: p.parse(text).filters)
+    lines += [
+        "Macro F1 over the 17 keys, English (before: commit 551bbca; the hybrid now sends only requests of up to 120 "
+        "characters to the GGUF model, see below):",
+        "",
+        "| split | rules before | hybrid before | rules | hybrid |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for split in ("dev", "test"):
+        old = BEFORE[split]["macro"]
+        new = [macro(now[split][name]) for name in parsers]
+        lines.append(f"| {split} | {old[0]:.3f} | {old[1]:.3f} | " + " | ".join(f"{value:.3f}" for value in new) + " |")
+    lines += [
+        "",
+        "Per key on the test split (F1; exact = share of requests whose value is exactly right, now):",
+        "",
+        "| key | rules before | hybrid before | rules | hybrid | exact (rules) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    test = now["test"]
+    for key in KEYS:
+        old = BEFORE["test"].get(key, (float("nan"), float("nan")))
+        values = " | ".join(f"{test[name][key].f1:.3f}" for name in parsers)
+        lines.append(f"| {key} | {old[0]:.3f} | {old[1]:.3f} | {values} | {test['rules'][key].accuracy:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     cli = argparse.ArgumentParser()
-    cli.add_argument("--split", default="test")
+    cli.add_argument("--split", default=None, help="print the tables of this split (default: the Markdown section)")
     cli.add_argument("--rules", action="store_true", help="the rules alone")
     cli.add_argument("--misses", action="store_true")
+    cli.add_argument("--markdown", action="store_true", help="print the BENCHMARKS.md section")
+    cli.add_argument("--quick", action="store_true", help="(make bench passes it; the set is small anyway)")
     args = cli.parse_args()
     from recommender.parse import ParserOptions, RequestParser
 
     parsers = {"rules": RequestParser(ParserOptions(use_model=False))}
     if not args.rules:
         parsers["hybrid"] = RequestParser(ParserOptions(models_dir=Path(tempfile.gettempdir()) / "sommelier-models"))
+    if args.markdown or (args.split is None and not args.misses):
+        print(markdown(parsers))
+        return
+    args.split = args.split or "test"
     for name, parser in parsers.items():
         for lang in ("en", "ru"):
             rows = real(args.split, lang)
