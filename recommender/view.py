@@ -144,7 +144,7 @@ class CatalogView:
             self.family_of.append(row["family"])
             self.licenses.append(row["license"])
             self.language_sets.append(frozenset(_json_list(row["languages"])))
-        self.junk = np.fromiter((bool(_JUNK_RE.search(name)) for name in self.names), np.bool_, count)
+        self.junk = np.fromiter((bool(JUNK_RE.search(name)) for name in self.names), np.bool_, count)
         self._superseded: np.ndarray | None = None
         self._lines: np.ndarray | None = None
         self._labs: np.ndarray | None = None
@@ -341,7 +341,7 @@ class CatalogView:
 
 
 # test, random-init, debugging and training-checkpoint repos: never an answer
-_JUNK_RE = re.compile(
+JUNK_RE = re.compile(
     r"(?:^|[/_.-])(?:tiny-random|random|dummy|debug|test|testing|toy)(?:[_.-]|$)"
     r"|(?:^|[/_.-])(?:step|checkpoint|ckpt|iter)[_-]?\d+k?(?:[_.-]|$)|-step\d|\bglobal_step"
 )

@@ -37,7 +37,7 @@ def test_2025_records_text_generation_and_gguf(catalog, shared_data):
     expected = {
         r["id"].lower()
         for r in records
-        if r.get("pipeline_tag") == "text-generation"
+        if r.get("pipeline_tag") in ("text-generation", "image-text-to-text")
         or "gguf" in (r.get("tags") or [])
         or r.get("library_name") == "gguf"
     }
