@@ -146,8 +146,8 @@ def _base_model(scan: _Scan) -> None:
         model = " ".join(words)
         if not model or not (_MODELISH_RE.search(model) or _family_words(model.lower())):
             continue
-        if model.lower() in _RUNTIME_NAMES:
-            continue  # "through methods like 'llama.cpp'" names a runtime
+        if model.lower() in _RUNTIME_NAMES or _GPU_NAME_RE.match(model):
+            continue  # "through methods like 'llama.cpp'" names a runtime; "like the RTX 3060Ti" a card
         if _BASED_ON_RE.match(match.group(0)) and not _MODELISH_RE.search(model):
             continue  # "based on llama" names a family, not a model
         before = scan.original[max(0, match.start() - 12) : match.start()].lower()
@@ -180,14 +180,15 @@ _DERIVED_AFTER_RE = re.compile(
 _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
-    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+)(?![\w.])){0,3}+)"
+    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|base|pro|turbo|vision|distill))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
 _OTHER_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?!(?i:rtx|gtx|gen|ddr|pcie|cuda|gpt-?[345]|claude|gemini)\d?)[A-Za-z]{3,}+\d[\w.\-]{0,30}+)"
 )
 _FIT_CUE_RE = re.compile(
-    r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,6}?(?:work|run|fit|load|boot"
+    r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
     r"|handle|infer)(?:s|ning|ing)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
@@ -196,6 +197,10 @@ _DERIVED_ASK_RE = re.compile(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|smaller|lighter)\s+versions?\s+of(?![a-z]))"
 )
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
+_DEFINITE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:run|running|load|use|using)\s+(?:it|this|that|the\s+(?:\d+(?:\.\d+)?b\s+)?models?|\d+(?:\.\d+)?b)"
+    r"(?![a-z])|the\s+\d+(?:\.\d+)?b\s+model)"
+)
 _FIT_IT_RE = re.compile(r"(?i:(?<![a-z])(?:can|will|does|would)\s+it\s+(?:\w+\s+)?(?:work|run|fit|load|boot|handle))")
 _INFO_CUE_RE = re.compile(
     r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
@@ -249,8 +254,11 @@ def _intent(scan: _Scan) -> None:
     if not named and info:
         named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
     if not named:
-        if fit and not fit.group("need") and found.intent is None:
-            found.intent = "fit"  # "is it possible to run it on a 4070?": the model the thread is about
+        if fit and found.intent is None and _DEFINITE_RE.search(text):
+            # "is it possible to run 7B on a MacBook?", "requirements to run the models": the thread's model
+            found.intent = "model_info" if fit.group("need") else "fit"  # type: ignore[assignment]
+            if fit.group("need"):
+                found.intent = "needs"  # type: ignore[assignment]
         return
     found.base_model = named[0][0]
     needs = bool(fit and fit.group("need"))  # "how much VRAM does X need": its requirements, fit if a budget
@@ -265,17 +273,21 @@ def _named_models(text: str, family_only: bool) -> list[tuple[str, int]]:
     """Models named in `text` (name, position): with a digit, a slash or a joined part ("granite_vision");
     a capitalised family alone ("Mixtral") only when `family_only`."""
     named = []
-    aside = _mentioned_spans(_lower(text))
+    aside = _mentioned_spans(_lower(text)) + _story_spans(_lower(text))
     for match in _NAMED_MODEL_RE.finditer(text):
         model = match.group("model").rstrip(".,;:!?)")
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
-        if re.search(r"\d|/|[_\-]\w", model) or (family_only and model[:1].isupper()):
+        after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
+        if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb)):
             named.append((model, match.start()))
     named.sort(key=lambda item: not re.search(r"\d|/", item[0]))  # "DeepSeek-R1-Distill-Qwen-32B" before "DeepSeek"
     return named[:5]
 
 
+_GPU_NAME_RE = re.compile(
+    r"(?i:(?:rtx|gtx|rx|radeon|geforce|quadro|tesla|arc)(?![a-z])|[ahvlt]\d{2,3}(?![\w.])|m[1-5](?![\w.]))"
+)
 _RUNTIME_NAMES = frozenset(("llama.cpp", "llamacpp", "llama-cpp", "llama-server", "llama_cpp", "ollama"))
 
 
@@ -313,8 +325,10 @@ _RAM_WORDS = _words(
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
+_DISK_RE = re.compile(r"(?<![a-z])(?:ssd|hdd|nvme|disk|storage|drive)(?![a-z])")
+_RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)\s*:[^:]{0,40}$")
 _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
-_REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occupies|eats)(?![a-z])[^.\n]{0,20}$")
+_REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occupies|eats)(?![a-z])[^.\n]{0,30}$")
 _USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
@@ -353,7 +367,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         if _USAGE_RE.match(text, match.end()):
             continue  # "7b is > 12gb ram use": what a model takes, not what the user has
         before = scan.window(match.start() - 24, match.start())
-        if _REQUIRES_RE.search(before):
+        if _REQUIRES_RE.search(scan.window(match.start() - 40, match.start())):
             continue  # "7B requires lots of VRAM (> 12GB)": what a model takes
         if _TOTAL_RE.search(before):
             amounts.insert(0, (value, "vram" if gpus or _VRAM_WORDS.search(before) else None, match.start()))
@@ -372,6 +386,11 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
                 value *= card.count  # "two RTX 3090 24GB": the card's own memory, per card
         if kind is None and _RAM_WORDS.search(after):
             kind = "ram"
+        line = scan.window(match.start() - 45, match.start())  # requests come as one line: "Ram: ... 96GB"
+        if _DISK_RE.search(line[-25:] + text[match.end() : match.end() + 12]):
+            continue  # "SSD: 2TB", "1TB SSD": storage
+        if kind is None and _RAM_LINE_RE.search(line):
+            kind = "ram"  # "Ram: Corsair ... 96GB"
         if kind != "ram" and gpus and _CPU_NAME_RE.search(text[max(0, match.start() - 25) : match.start()]):
             kind = "ram"  # "GPU-12GB, Ryzen 5500, 64GB": the system's memory
         if kind == "vram" and _RAM_WORDS.search(text[match.end() : match.end() + 12]):
@@ -399,10 +418,11 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         cards = [amount for amount in vram if any(0 <= amount[2] - g.end <= 3 for g in gpus)]
         if len(cards) >= 2 and _JOINED_RE.search(text[cards[0][2] : cards[1][2]]):
             scan.found.memory_gb = cards[0][0] + cards[1][0]  # "RX 9070 XT 16GB + 3060ti 8GB": both cards
-        if not apple and (vram or amounts)[0][1] and not _CPU_ONLY.search(text):
-            scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
         ram = [amount for amount in amounts if amount[1] == "ram"]
-        if not apple and (vram or (gpus and scan.found.memory_kind == "vram")) and ram:
+        gpu_budget = bool(gpus) and scan.found.memory_kind == "vram" and not _CPU_ONLY.search(text)
+        if not apple and (vram or amounts)[0][1] and not _CPU_ONLY.search(text) and not (gpu_budget and not vram):
+            scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
+        if not apple and (vram or gpu_budget) and ram:
             scan.found.ram_gb = ram[0][0]  # "RTX 3070 8GB and 32GB RAM": offload allowed
             if not vram:
                 scan.found.memory_gb = (
@@ -567,7 +587,7 @@ _REPORT_RE = re.compile(
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
     r"|turned\s+into|crash\w*"
 )
-_SENTENCE_RE = re.compile(r"[^.!?\n]++")
+_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++")
 
 
 # In a post of several sentences, the sentences that ask (a question, "recommend", "looking for", "need") carry
@@ -576,10 +596,10 @@ _SENTENCE_RE = re.compile(r"[^.!?\n]++")
 _ASKING_RE = re.compile(
     r"\?|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|looking\s+for|search\w*\s+for|need|needs|want|wants|would\s+like"
     r"|i'?d\s+like|wish|hope|please|pls|advice|advise|guidance|prefer\w*|which|best|top|should\s+i|is\s+there|are\s+there"
-    r"|can\s+(?:someone|anyone|you|u|we)|help|ideal|good\s+for|for\s+(?:my|our|a)\s)(?![a-z])"
+    r"|can\s+(?:someone|anyone|you|u|we)|help\s+me|any\s+help|ideal|good\s+for|for\s+(?:my|our|a)\s)(?![a-z])"
     r"|посовет|подскаж|порекоменд|нужн|хочу|ищу|как(?:ую|ая|ие|ой)(?![а-я])|лучш|помогите|пожалуйста"
 )
-_ASK_SENTENCE_RE = re.compile(r"[^.!?\n]++[.!?\n]*+")
+_ASK_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++[.!?\n]*+")  # "Qwen2.5" ends no sentence
 
 
 def _story_spans(text: str) -> list[tuple[int, int]]:
