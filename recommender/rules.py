@@ -180,7 +180,7 @@ _DERIVED_AFTER_RE = re.compile(
 _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
-    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
@@ -194,7 +194,10 @@ _FIT_CUE_RE = re.compile(
     r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
 )
 _DERIVED_ASK_RE = re.compile(
-    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|smaller|lighter)\s+versions?\s+of(?![a-z]))"
+    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:\w+\s+){0,2}?(?:versions?|models?"
+    r"|quants?)\s+(?:of|for)(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
+    r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
+    r"|quants?|versions?)(?![a-z]))"
 )
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
 _DEFINITE_RE = re.compile(
@@ -211,7 +214,7 @@ _INFO_CUE_RE = re.compile(
 # which model to take; "what other models ... than X I use" asks for alternatives to it.
 _ASKS_WHICH_RE = re.compile(
     r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?)(?![a-z])"
-    r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead)(?![a-z])"
+    r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead|need|want|looking\s+for)(?![a-z])"
     r"|is\s+there\s+(?:a|an|any)(?![a-z])|какую|какая|какие|посовет|подскаж|лучш)"
 )
 _OTHER_MODELS_RE = re.compile(r"(?i:(?<![a-z])(?:what|which|any)\s+other\s+(?:\w+\s+){0,2}?models?(?![a-z]))")
@@ -231,6 +234,12 @@ def _intent(scan: _Scan) -> None:
         return
     if _DERIVED_ASK_RE.search(scan.original):
         found.intent = "derived"  # "a 4 bit quantized version of 7B?": the model the thread is about
+        named = _named_models(scan.original, family_only=True)
+        if named:  # "is there any quantized models for Qwen2.5-VL": its quants
+            found.base_model = named[0][0]
+            for model, start in named:
+                scan.blank(start, start + len(model))
+        return
     if _COMPARE_RE.search(scan.original) and len(_named_models(scan.original, family_only=True)) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
         return
@@ -279,6 +288,8 @@ def _named_models(text: str, family_only: bool) -> list[tuple[str, int]]:
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
         after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
+        if not _SIZE_IN_NAME_RE.search(model) and "/" not in model and _SIZE_ANYWHERE_RE.search(text):
+            continue  # "qwen2.5 от 14b для кодинга": a family with a size bound, not one model
         if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb)):
             named.append((model, match.start()))
     named.sort(key=lambda item: not re.search(r"\d|/", item[0]))  # "DeepSeek-R1-Distill-Qwen-32B" before "DeepSeek"
@@ -288,6 +299,8 @@ def _named_models(text: str, family_only: bool) -> list[tuple[str, int]]:
 _GPU_NAME_RE = re.compile(
     r"(?i:(?:rtx|gtx|rx|radeon|geforce|quadro|tesla|arc)(?![a-z])|[ahvlt]\d{2,3}(?![\w.])|m[1-5](?![\w.]))"
 )
+_SIZE_IN_NAME_RE = re.compile(r"(?i:\d(?:b|m)(?![a-z]))")
+_SIZE_ANYWHERE_RE = re.compile(r"(?i:(?<![\w.])\d++(?:\.\d++)?+\s*+(?:b|bn|billion|млрд|б)(?![a-zа-я]))")
 _RUNTIME_NAMES = frozenset(("llama.cpp", "llamacpp", "llama-cpp", "llama-server", "llama_cpp", "ollama"))
 
 
@@ -325,6 +338,7 @@ _RAM_WORDS = _words(
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
+_RAM_SPEED_RE = re.compile(r"ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?\d{4}\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)")
 _DISK_RE = re.compile(r"(?<![a-z])(?:ssd|hdd|nvme|disk|storage|drive)(?![a-z])")
 _RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)\s*:[^:]{0,40}$")
 _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
@@ -347,7 +361,11 @@ _APPLE_WORDS = _words(
 def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     text = scan.text
     apple = bool(_APPLE_WORDS.search(text) or hardware.apple_chip(text))
-    gpus = hardware.gpus(text)
+    gpus = [
+        g
+        for g in hardware.gpus(text)
+        if not (g.name.isdigit() and _RAM_SPEED_RE.search(text, max(0, g.start - 24), g.end + 12))
+    ]
     for gpu in gpus:
         scan.blank(gpu.start, gpu.end)
     amounts: list[tuple[float, str | None, int]] = []
@@ -585,7 +603,7 @@ _CLAUSE_END_RE = re.compile(
 _REPORT_RE = re.compile(
     r"(?:too|very|really|super|incredibly|extremely)\s+slow|(?:does\s*n[o']t|did\s*n[o']t|won'?t|not)\s+(?:work|run|load)"
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
-    r"|turned\s+into|crash\w*"
+    r"|turned\s+into|crash\w*|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)too\s+(?:large|big|slow)"
 )
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++")
 
@@ -780,7 +798,7 @@ _TASK_WORDS: dict[str, str] = {
     rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
-    r"reasonn?ing|(?:reason|thinking|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
+    r"reasonn?ing|(?:reason|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
     r"(?![a-z])|рассужд\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*|пошагов\w*": "reasoning",
     r"transl?at\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
     r"summ?ar\w*|tl;?dr|digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
@@ -885,7 +903,7 @@ def _uncensored(scan: _Scan) -> None:
 
 
 _SORT_WORDS: dict[str, str] = {
-    r"(?<![a-z])(?:best|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
+    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
     r"|highest[\s-]+(?:rated|scoring|quality|recommended)|most\s+recommended|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
     r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
     r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
@@ -895,7 +913,7 @@ _SORT_WORDS: dict[str, str] = {
     r"|releases?|ones?|llms?|stuff)|just\s+released|released\s+recently|recently\s+released|свеж\w*|новейш\w*"
     rf"|новые|новых|новинк\w*|что\s+нового|что-(?:нибудь|то)\s+нов\w*|последн{_REST}\s+(?:модел|релиз|верси)\w*"
     r"|недавн\w*": "newest",
-    r"smallest|lightest|tiniest|most\s+compact|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
+    r"smallest|lightest|tiniest|most\s+compact|least\s+(?:amount\s+of\s+)?(?:resources|memory|ram|vram)|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
     rf"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн{_REST}\s+по\s+размер\w*": (
         "smallest"
     ),
