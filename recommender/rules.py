@@ -202,7 +202,8 @@ _DERIVED_ASK_RE = re.compile(
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
 _DEFINITE_RE = re.compile(
     r"(?i:(?<![a-z])(?:run|running|load|use|using)\s+(?:it|this|that|the\s+(?:\d+(?:\.\d+)?b\s+)?models?|\d+(?:\.\d+)?b)"
-    r"(?![a-z])|the\s+\d+(?:\.\d+)?b\s+model)"
+    r"(?![a-z])|the\s+\d+(?:\.\d+)?b\s+model|possible\s+to\s+run\s+(?:on|in|with)\s|(?:card|gpu)\s+(?:work|handle\s+it)"
+    r"(?![a-z]))"
 )
 _FIT_IT_RE = re.compile(r"(?i:(?<![a-z])(?:can|will|does|would)\s+it\s+(?:\w+\s+)?(?:work|run|fit|load|boot|handle))")
 _INFO_CUE_RE = re.compile(
@@ -549,6 +550,9 @@ _QUANT_RE = re.compile(
 def _quants(scan: _Scan) -> None:
     found = []
     for match in scan.take(_QUANT_RE):
+        before, after = scan.text[max(0, match.start() - 6) : match.start()], scan.text[match.end() : match.end() + 5]
+        if re.search(r"(?<![a-z])from\s$", before) and re.match(r"\s(?:to|на)\s", after):
+            continue  # "change X from Q8 to Q6 or something": the Q8 is what there is
         if match.group("ggml"):
             found.append(match.group("ggml").upper())
         elif match.group("kbits"):
