@@ -284,12 +284,13 @@ def _named_models(text: str, family_only: bool) -> list[tuple[str, int]]:
     a capitalised family alone ("Mixtral") only when `family_only`."""
     named = []
     aside = _mentioned_spans(_lower(text)) + _story_spans(_lower(text))
+    sized = _SIZE_ANYWHERE_RE.search(text) is not None
     for match in _NAMED_MODEL_RE.finditer(text):
         model = match.group("model").rstrip(".,;:!?)")
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
         after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
-        if not _SIZE_IN_NAME_RE.search(model) and "/" not in model and _SIZE_ANYWHERE_RE.search(text):
+        if not _SIZE_IN_NAME_RE.search(model) and "/" not in model and sized:
             continue  # "qwen2.5 от 14b для кодинга": a family with a size bound, not one model
         if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb)):
             named.append((model, match.start()))
