@@ -335,7 +335,7 @@ _VRAM_WORDS = _words(
     r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
 )
 _RAM_WORDS = _words(
-    r"(?<![a-z])(?:ram|ddr\d?|system\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
+    r"(?<![a-z])(?:ram|dram|ddr\d?|system\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
