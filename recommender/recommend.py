@@ -176,8 +176,9 @@ class Recommender:
                 keep &= view.params <= filters.params_max_b * 1e9 * high
         if filters.min_context and "min_context" not in skip:
             keep &= view.context >= filters.min_context
-        if filters.tasks and "tasks" not in skip:
-            bits = sum(TASK_BITS.get(task, 0) for task in filters.tasks)
+        hard_tasks = [task for task in filters.tasks if task not in _DOMAIN_TASKS]  # a domain is a preference
+        if hard_tasks and "tasks" not in skip:
+            bits = sum(TASK_BITS.get(task, 0) for task in hard_tasks)
             keep &= (view.task_bits & bits) != 0 if ANY_TASK in skip else (view.task_bits & bits) == bits
         if filters.languages and "languages" not in skip:
             for language in filters.languages:
@@ -351,8 +352,11 @@ class Recommender:
         specialty = _SPECIALIST_RE.search(result.model.id.rpartition("/")[2].lower())
         if specialty and not set(filters.tasks) & _SPECIALIST_TASKS[specialty.lastgroup or ""]:
             score -= weights.base  # a coder or maths model for a request that is about neither
-        if set(result.model.tasks) & _DOMAIN_TASKS and not set(filters.tasks) & _DOMAIN_TASKS:
+        domain = set(result.model.tasks) & _DOMAIN_TASKS
+        if domain and not set(filters.tasks) & _DOMAIN_TASKS:
             score -= weights.base  # a medical, legal or finance fine-tune for a general request
+        elif domain & set(filters.tasks):
+            score += weights.base  # the domain asked for: preferred, not required (a current generalist may do)
         fit = result.fit
         if fit is not None and fit.estimate is not None and fit.level in ("gpu", "cpu"):  # the budget used well
             score += weights.size * min(1.0, fit.estimate.needed_bytes / max(fit.budget.usable_bytes, 1.0))
