@@ -340,7 +340,11 @@ _RAM_WORDS = _words(
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
-_RAM_SPEED_RE = re.compile(r"ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?\d{4}\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)")
+# a RAM kit's speed beside its size ("32GB 3600", "DDR5 6000"): DDR speeds end in 00, 33, 66 or 67, so a "24GB 3090"
+# is a graphics card, not memory at 3090 MT/s
+_RAM_SPEED_RE = re.compile(
+    r"ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?[1-9]\d(?:00|33|66|67)\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)"
+)
 _DISK_RE = re.compile(r"(?<![a-z])(?:ssd|hdd|nvme|disk|storage|drive)(?![a-z])")
 _RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)\s*:[^:]{0,40}$")
 _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
@@ -360,6 +364,9 @@ _APPLE_WORDS = _words(
 )
 
 
+MAX_AMOUNTS = 24  # memory sizes weighed in one request (a spec sheet lists a handful; 800 is an attack)
+
+
 def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     text = scan.text
     apple = bool(_APPLE_WORDS.search(text) or hardware.apple_chip(text))
@@ -371,7 +378,9 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     for gpu in gpus:
         scan.blank(gpu.start, gpu.end)
     amounts: list[tuple[float, str | None, int]] = []
-    for match in scan.take(_MEMORY_RE):
+    for seen, match in enumerate(scan.take(_MEMORY_RE)):
+        if seen >= MAX_AMOUNTS:
+            continue  # read (and blanked) but not weighed: nobody states more memory sizes than this
         number = match.group(1)
         whole, _, fraction = number.replace(",", ".").partition(".")
         if fraction and len(whole) == 4 and whole[:2] in ("19", "20"):
@@ -551,7 +560,7 @@ _QUANT_RE = re.compile(
 def _quants(scan: _Scan) -> None:
     found = []
     for match in scan.take(_QUANT_RE):
-        before, after = scan.text[max(0, match.start() - 6) : match.start()], scan.text[match.end() : match.end() + 5]
+        before, after = scan.window(match.start() - 6, match.start()), scan.window(match.end(), match.end() + 5)
         if re.search(r"(?<![a-z])from\s$", before) and re.match(r"\s(?:to|на)\s", after):
             continue  # "change X from Q8 to Q6 or something": the Q8 is what there is
         if match.group("ggml"):
@@ -726,7 +735,9 @@ def _params(scan: _Scan) -> None:
     for match in scan.take(_PARAMS_MIN_RE):
         value, unit = (match.group(1), match.group("unit")) if match.group(1) else (match.group("plus"), None)
         found.params_min_b = _billions(value, unit or match.group("unit2"))
-    for match in scan.take(_PARAMS_EXACT_RE):
+    for seen, match in enumerate(scan.take(_PARAMS_EXACT_RE)):
+        if found.params_min_b is not None or found.params_max_b is not None or seen >= MAX_AMOUNTS:
+            continue  # a size is already read (or an attack repeats them): the rest are only blanked
         if _TRIED_RE.search(scan.words_before(match.start())):
             continue  # "I tried a 13b and it was slow" is not a wish
         value = _billions(match.group(1), match.group("unit"))
