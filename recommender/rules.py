@@ -216,7 +216,8 @@ _INFO_CUE_RE = re.compile(
 _ASKS_WHICH_RE = re.compile(
     r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?)(?![a-z])"
     r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead|need|want|looking\s+for)(?![a-z])"
-    r"|is\s+there\s+(?:a|an|any)(?![a-z])|какую|какая|какие|посовет|подскаж|лучш)"
+    r"|is\s+there\s+(?:a|an|any)(?![a-z])|(?<![a-z])(?:any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
+    r"|какую|какая|какие|посовет|подскаж|лучш)"
 )
 _OTHER_MODELS_RE = re.compile(r"(?i:(?<![a-z])(?:what|which|any)\s+other\s+(?:\w+\s+){0,2}?models?(?![a-z]))")
 # Hardware the user will run on, without a memory figure: a fit question stays one.
@@ -342,9 +343,7 @@ _RAM_WORDS = _words(
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
 # a RAM kit's speed beside its size ("32GB 3600", "DDR5 6000"): DDR speeds end in 00, 33, 66 or 67, so a "24GB 3090"
 # is a graphics card, not memory at 3090 MT/s
-_RAM_SPEED_RE = re.compile(
-    r"ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?[1-9]\d(?:00|33|66|67)\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)"
-)
+_RAM_SPEED_RE = re.compile(r"ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?[1-9]\d(?:00|33|66|67)\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)")
 _DISK_RE = re.compile(r"(?<![a-z])(?:ssd|hdd|nvme|disk|storage|drive)(?![a-z])")
 _RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)\s*:[^:]{0,40}$")
 _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
@@ -356,7 +355,7 @@ _EACH_RE = re.compile(r"(?<!\s)\s*+(?:each|apiece|per\s++(?:card|gpu)|кажда
 _CPU_ONLY = _words(
     r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
     r"|on\s++(?:the\s++)?cpu|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
-    r"|на\s+процессоре"
+    r"|на\s+процессоре|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:require|need)\s+(?:a\s+)?(?:gpu|graphics\s+card)"
 )
 _APPLE_WORDS = _words(
     r"mac\s*+book|macbook|macos|mac\s*+os|mac\s*+mini|mac\s*+studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*+memory"
