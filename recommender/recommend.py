@@ -494,10 +494,9 @@ def _too_slow(result: Result) -> bool:
 
 
 def _wants_tiny(filters: Filters) -> bool:
-    return (
-        filters.sort == "smallest"
-        or (filters.params_max_b is not None and filters.params_max_b <= 1)
-        or (filters.params_min_b is not None and filters.params_min_b < TOY_PARAMS / 1e9)
+    """Only a stated size under 1B lifts the toy floor ("the smallest model" still means a useful one)."""
+    return (filters.params_max_b is not None and filters.params_max_b <= 1) or (
+        filters.params_min_b is not None and filters.params_min_b < TOY_PARAMS / 1e9
     )
 
 

@@ -80,7 +80,7 @@ def eligible(row: dict[str, Any], filters: Filters) -> bool:
     low = filters.params_min_b * 1e9 * PARAMS_TOLERANCE[0] if filters.params_min_b is not None else None
     tolerance = PARAMS_TOLERANCE[1] if filters.params_min_b == filters.params_max_b else BOUND_TOLERANCE
     high = filters.params_max_b * 1e9 * tolerance if filters.params_max_b is not None else None
-    tiny = filters.sort == "smallest" or (filters.params_max_b is not None and filters.params_max_b <= 1) or (
+    tiny = (filters.params_max_b is not None and filters.params_max_b <= 1) or (
         filters.params_min_b is not None and filters.params_min_b < 0.5
     )
     checks = [
