@@ -49,6 +49,9 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     return Resolved(None, tuple(view.rows[index]["id"] for index in originals[:limit]))
 
 
+SCAN_FACTOR = 6  # alternatives looked at per one asked for
+
+
 def alternatives(
     recommender: Recommender, index: int, filters: Filters | None = None, limit: int = 5, newer: bool = False
 ) -> list[Result]:
@@ -107,6 +110,8 @@ def alternatives(
         if member_group in seen:
             continue
         seen.add(member_group)
+        if len(seen) > limit * SCAN_FACTOR:
+            break  # enough looked at: a catalog of old or unsuitable neighbours is not read to its end
         mask[member_group] = True
         result = recommender.entry(member_group, mask, filters, budget)
         if result is None:
