@@ -12,6 +12,7 @@ from index.hub import Hub
 from index.scores import import_scores
 from index.store import Catalog
 from index.sync import run_sync
+from tests.botserver import FakeTelegram
 from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees, shared_data_dir
 from tests.records import fast_hub_options, sync_options
 
@@ -42,3 +43,17 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         run_sync(catalog, Hub(fast_hub_options(server.url)), sync_options(stale_days=100_000))
         import_scores(catalog, FIXTURES / "leaderboard_v2_sample.csv")
     return folder
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    """A started loopback Bot API server; stopped after the test."""
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def catalog_hub() -> Iterator[FakeHub]:
+    """A FakeHub over the curated fixtures shared by a module's bot tests."""
+    with FakeHub(load_fixture_models(), load_fixture_trees()) as server:
+        yield server

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +23,10 @@ from index.store import Catalog
 from recommender.parse import ParserOptions, RequestParser
 from recommender.service import Sommelier
 from tests.botserver import TOKEN, Call, FakeTelegram, html_errors, post_update
-from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
+from tests.hubserver import FakeHub
 
 ADMIN = 42
 GROUP = -1001
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def catalog_hub() -> Iterator[FakeHub]:
-    with FakeHub(load_fixture_models(), load_fixture_trees()) as server:
-        yield server
 
 
 def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, **bot: Any) -> SommelierBot:

@@ -24,7 +24,7 @@ from index.store import Catalog
 from recommender.parse import ParserOptions, RequestParser
 from recommender.service import Sommelier
 from tests.botserver import TOKEN, FakeTelegram, post_update
-from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
+from tests.hubserver import FakeHub
 from tests.test_bot import ADMIN, _free_port, assert_all_html_valid, make_bot, run, texts, wait
 
 
@@ -325,18 +325,6 @@ def test_parse_on_a_models_folder_it_cannot_write_falls_back_to_the_rules(
 
 
 # ------------------------------------------------------------------ fixtures
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def catalog_hub() -> Iterator[FakeHub]:
-    with FakeHub(load_fixture_models(), load_fixture_trees()) as server:
-        yield server
-
-
 @pytest.fixture
 def talk(home: Path, tmp_path: Path) -> Iterator[Conversation]:
     with Catalog(home / "catalog.db") as catalog:
