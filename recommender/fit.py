@@ -331,10 +331,16 @@ def best_fit(
         divergence = table.divergence(e.quant)
         return divergence if divergence is not None else table.max_kld
 
-    if target is not None:
+    if target is not None:  # the quant nearest the target in quality, among those that fit the budget
         goal = table.divergence(target) or table.kld[table.preferred]
-        chosen = min(estimates, key=lambda e: (abs(math.log(max(quality(e), 1e-6) / goal)), quality(e)))
-        return Fit("cpu", chosen, budget, table.is_low(chosen.quant), _notes(shape, budget, chosen, False))
+        fitting = [e for e in estimates if level_of(e.needed_bytes, budget) != "no"]
+        if fitting:
+            chosen = min(fitting, key=lambda e: (abs(math.log(max(quality(e), 1e-6) / goal)), quality(e)))
+            level = level_of(chosen.needed_bytes, budget)
+            below = table.is_low(chosen.quant) and not asked
+            return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below))
+        chosen = min(estimates, key=lambda e: e.needed_bytes)
+        return Fit("no", chosen, budget, False, _notes(shape, budget, chosen, False))
 
     # a preferred quant that runs at all beats a lower one; then the best level; then the best quality, but
     # when offloading, the smallest preferred file (the more layers on the GPU, the faster)

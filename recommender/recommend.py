@@ -405,7 +405,9 @@ class Recommender:
             fit = None
             if files or model.params:
                 if budget is not None:
-                    fit = best_fit(shape, budget, files, asked=filters.quants)
+                    # on a CPU every byte is read per token: Q4_K_M's speed beats Q8_0's last bit of quality
+                    target = PREFERRED_FLOOR if budget.kind == "ram" else None
+                    fit = best_fit(shape, budget, files, asked=filters.quants, target=target)
                 else:  # no budget stated: the preferred quant (Q4_K_M) and its memory
                     fit = best_fit(
                         shape, Budget(1e6, "ram", context), files, asked=filters.quants, target=PREFERRED_FLOOR
