@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 
 from index import errors as catalog_errors
-from recommender.errors import AmbiguousModel, ParserConfigError, ParserModelError, RecommenderError, UnknownModel
+from recommender.errors import ParserConfigError, ParserModelError, RecommenderError, UnknownModel
 
 from .arguments import BadArgument
 from .errors import FrontError
@@ -91,5 +91,3 @@ def user_message(error: BaseException, lang: str = "en") -> str:
             return wording(error, lang)
     return say(lang, "error")
 
-
-__all__ = ["MESSAGES", "AmbiguousModel", "RequestTooSlow", "user_message"]
