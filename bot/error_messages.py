@@ -90,4 +90,3 @@ def user_message(error: BaseException, lang: str = "en") -> str:
         if isinstance(error, kind):
             return wording(error, lang)
     return say(lang, "error")
-
