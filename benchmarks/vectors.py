@@ -268,7 +268,7 @@ def bench_real_recall(quick: bool, ef_values: Sequence[int]) -> list[str]:
         f"HNSW recall@10 against exact search on real embeddings: {len(docs):,} catalog documents (the real 2022 "
         "Hub records) embedded with the bundled model; the larger sets add jittered copies of the real vectors "
         "(Gaussian noise σ = 0.02 per dimension, renormalised). Two kinds of query: 200 catalog documents "
-        "(\"models like this one\": what `search_vector` sends the graph) and the labelled request texts "
+        '("models like this one": what `search_vector` sends the graph) and the labelled request texts '
         f"({len(requests)}; far from every document: `search(text)` answers them exactly on any index kind).",
         "",
         "| vectors | queries | " + " | ".join(f"efSearch {ef}" for ef in ef_values) + " | p95 at the default |",
