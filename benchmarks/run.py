@@ -174,6 +174,7 @@ def main() -> None:
     parser.add_argument("--no-shapes", action="store_true", help="skip the model shapes coverage figures")
     parser.add_argument("--no-judged", action="store_true", help="skip the expert-judged set (issue 15)")
     parser.add_argument("--no-real", action="store_true", help="skip the real-requests parser figures (issue 12)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed estimate against measured figures")
     args = parser.parse_args()
     results: dict[str, dict] = {}
     if SHARED.exists():
@@ -187,7 +188,8 @@ def main() -> None:
     text = render(results, args.quick)
     sections = {"vectors": args.no_vectors, "parser": args.no_parser, "recommend": args.no_recommend,
                 "bot": args.no_bot, "shapes": args.no_shapes or not SHARED.exists(),
-                "judged": args.no_judged or not SHARED.exists(), "real_requests": args.no_real}  # fmt: skip
+                "judged": args.no_judged or not SHARED.exists(), "real_requests": args.no_real,
+                "speed": args.no_speed}  # fmt: skip
     for name, skipped in sections.items():
         if not skipped:  # each in a process of its own: its peak RSS and its threads are its own
             text += "\n" + section(name, args.quick)
