@@ -87,11 +87,23 @@ class Sommelier:
         alternatives under the other filters. `kv_cache`: the user's KV cache type (f16, q8_0, q4_0)."""
         parsed = self.parser.parse(text)
         filters = default_filters(parsed.filters, prefs)
+        return self.answer(filters, text, limit, kv_cache, ram_gb), parsed.parser
+
+    def answer(
+        self,
+        filters: Filters,
+        text: str,
+        limit: int | None = None,
+        kv_cache: KVCacheType = "f16",
+        ram_gb: float | None = None,
+    ) -> Answer:
+        """The answer to a request already read into `filters` (a watch re-asks with its stored filters after
+        every sync, without reading the text again)."""
         recommender = self.recommender
-        ram_gb = ram_gb or filters.ram_gb  # issue 12: RAM stated in the request when the prefs give none
-        routed = by_intent(recommender, filters, text, limit or self.options.limit, kv_cache, ram_gb)  # issue 12
+        ram_gb = ram_gb or filters.ram_gb  # RAM stated in the request when the prefs give none
+        routed = by_intent(recommender, filters, text, limit or self.options.limit, kv_cache, ram_gb)
         if routed is not None:
-            return routed, parsed.parser
+            return routed
         if filters.base_model:
             found = resolve(recommender, filters.base_model)
             if found.index is None and found.candidates:  # "Mistral 7B": its versions are alike; take the first
@@ -100,8 +112,8 @@ class Sommelier:
                 others = replace(filters, base_model=None, families=[], params_min_b=None, params_max_b=None)
                 newer = filters.sort == "newest" or bool(_NEWER_RE.search(text.lower()))
                 results = alternatives(recommender, found.index, others, limit or self.options.limit, newer)
-                return Answer(filters, (), tuple(results)), parsed.parser
-        return recommender.ask(filters, text, limit, kv_cache, ram_gb), parsed.parser
+                return Answer(filters, (), tuple(results))
+        return recommender.ask(filters, text, limit, kv_cache, ram_gb)
 
     def better_alternative(self, answer: Answer) -> Result | None:
         """A model like the first answer that scores better on the leaderboard and passes the same filters."""
