@@ -97,6 +97,7 @@ class FakeTelegram:
         self._server: ThreadingHTTPServer | None = None
         self.webhook: dict[str, Any] | None = None  # url, secret_token, allowed_updates once setWebhook was called
         self.deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status the webhook answered)
+        self.blocked: set[int] = set()  # chats of users who blocked the bot: sending there answers 403
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def __enter__(self) -> FakeTelegram:
@@ -217,6 +218,8 @@ class FakeTelegram:
             faults = self.faults.get(method)
             if faults:
                 return faults.pop(0)
+            if method.lower().startswith("send") and _int(params.get("chat_id")) in self.blocked:
+                return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
@@ -374,3 +377,10 @@ def post_update(url: str, update: dict[str, Any], secret: str | None = None, bod
 
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
