@@ -100,6 +100,8 @@ class Shape:
     experts_active: int | None = None
     mmproj_bytes: int | None = None  # the vision projector file, when the repo has one
     family: str | None = None  # for the fallback table when the geometry is unknown
+    vocab_size: int | None = None  # with hidden_size: the output layer's size for the GPU layer split
+    hidden_size: int | None = None  # (the weight estimate keeps output_params, which says the same when known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,23 @@ class Estimate:
 
 
 @dataclass(frozen=True, slots=True)
+class Offload:
+    """Where llama.cpp keeps a GGUF model for a budget: its `-ngl` and `--n-cpu-moe` (`gpu_layers`)."""
+
+    n_gpu_layers: int | None  # -ngl: layers + 1 is all of them; None: the layer count is unknown (llama.cpp decides)
+    n_cpu_moe: int = 0  # --n-cpu-moe: the first N layers keep their expert tensors in system RAM
+    layers: int | None = None  # repeating layers (the model's, or the fallback table's row when its own are unknown)
+    gpu_bytes: float = 0.0  # what the GPU holds so
+    gpu_read_share: float = 1.0  # of the bytes read per generated token, the share the GPU reads (recommender/speed.py)
+
+    @property
+    def all_on_gpu(self) -> bool:
+        if self.n_cpu_moe or self.n_gpu_layers is None:
+            return False
+        return self.n_gpu_layers > self.layers if self.layers is not None else self.n_gpu_layers >= ALL_LAYERS
+
+
+@dataclass(frozen=True, slots=True)
 class Fit:
     level: FitLevel
     estimate: Estimate | None
@@ -153,6 +172,7 @@ class Fit:
     below_preferred: bool = False  # had to go under Q4_K_M to fit
     notes: tuple[Reason, ...] = field(default_factory=tuple)  # remarks of the estimate, as data
     tokens_per_s: float | None = None  # estimated generation speed (recommender/speed.py), once the hardware is known
+    offload: Offload | None = None  # llama.cpp's layer split for a GGUF file (`gpu_layers`); None for other formats
 
     @property
     def fits(self) -> bool:
@@ -294,6 +314,117 @@ def level_of(needed: float, budget: Budget) -> FitLevel:
     return "cpu" if needed <= budget.usable_bytes else "no"
 
 
+# -- llama.cpp's layer split -------------------------------------------------------------------------------
+# How llama.cpp places a model (ggml-org/llama.cpp, src/llama-model.cpp `load_tensors`, and common/arg.cpp):
+# - `-ngl N` counts the repeating layers *and* the output layer (output norm + output matrix): `-ngl layers + 1`
+#   puts everything on the GPU. Since PR #18148 (December 2025, "offload output layer to GPU first") the output
+#   layer goes first, then the repeating layers from the last one down (`i_gpu_start = n_layer + 1 - ngl`);
+#   before it, the last N repeating layers went and the output layer only with the layers + 1st. The split below
+#   follows the current order; on an older build the same N holds N repeating layers instead of the (larger)
+#   output layer and N - 1 of them, so it never needs more memory than computed here.
+# - the input layer (token embeddings) always stays in system RAM; a layer's KV cache sits on its layer's device.
+# - `--n-cpu-moe N` adds a buffer override per layer 0..N-1 for its expert tensors (`blk.<i>.ffn_(up|down|gate)
+#   _exps`): the routed experts of the first N layers stay in system RAM, everything else follows -ngl.
+ALL_LAYERS = 999  # -ngl when the layer count is unknown: llama.cpp caps it at layers + 1
+
+
+@dataclass(frozen=True, slots=True)
+class LayerBytes:
+    """A GGUF model cut the way llama.cpp places it. The token embeddings are spread over the repeating layers
+    (they stay in RAM, so counting them on the GPU errs on the safe side)."""
+
+    layers: int
+    output: float  # the output layer: vocabulary × hidden size at the output's own type
+    layer: float  # weights of one repeating layer
+    kv: float  # KV cache of one layer (the model's average)
+    experts: float  # of `layer`, the routed experts' weights (0 for a dense model)
+    active: float  # share of the experts read per token: experts_active / experts (1 for a dense model)
+    fixed: float  # compute buffers and runtime, the vision projector: on the GPU whatever -ngl says
+
+    def gpu_bytes(self, n_gpu_layers: int, n_cpu_moe: int = 0) -> float:
+        """What the GPU holds with `-ngl n_gpu_layers --n-cpu-moe n_cpu_moe`."""
+        on_gpu, moved = self._placed(n_gpu_layers, n_cpu_moe)
+        output = self.output if n_gpu_layers > 0 else 0.0
+        return self.fixed + output + on_gpu * (self.layer + self.kv) - moved * self.experts
+
+    def gpu_read_share(self, n_gpu_layers: int, n_cpu_moe: int = 0) -> float:
+        """Of the bytes read to generate one token (the active experts only), the share read from the GPU."""
+        read = self.layer - self.experts * (1 - self.active) + self.kv
+        total = self.output + self.layers * read
+        on_gpu, moved = self._placed(n_gpu_layers, n_cpu_moe)
+        gpu = (self.output if n_gpu_layers > 0 else 0.0) + on_gpu * read - moved * self.experts * self.active
+        return min(1.0, max(0.0, gpu / total)) if total > 0 else 1.0
+
+    def _placed(self, n_gpu_layers: int, n_cpu_moe: int) -> tuple[int, int]:
+        """(repeating layers on the GPU — the last ones —, how many of those have their experts in RAM)."""
+        on_gpu = min(max(n_gpu_layers - 1, 0), self.layers)
+        moved = max(0, min(n_cpu_moe, self.layers) - (self.layers - on_gpu))
+        return on_gpu, moved
+
+
+def expert_params(shape: Shape) -> float | None:
+    """The routed experts' parameters of a MoE model: active = dense + E × k/n and params = dense + E, so
+    E = (params − active) / (1 − k/n). None for a dense model or when a figure is missing."""
+    params, active, n, k = shape.params, shape.active_params, shape.experts, shape.experts_active
+    if not (params and active and n and k) or not 0 < active < params or not 0 < k < n:
+        return None
+    return min(float(params), (params - active) / (1 - k / n))
+
+
+def layer_bytes(shape: Shape, estimate: Estimate) -> LayerBytes | None:
+    """The estimate's bytes per layer; None when the layer count is unknown (neither the model's nor a
+    fallback row's)."""
+    layers = shape.n_layers
+    if not layers:
+        row = fallback_row(shape.architecture, shape.family, shape.params)
+        layers = int(row["layers"]) if row is not None else None
+    if not layers:
+        return None
+    output_params = shape.output_params or (
+        shape.vocab_size * shape.hidden_size if shape.vocab_size and shape.hidden_size else None
+    )
+    weights = estimate.weights_bytes
+    output = 0.0
+    if output_params and (not shape.params or output_params < shape.params):
+        bits = OUTPUT_BITS.get(estimate.quant.upper().removeprefix("UD-"), DEFAULT_OUTPUT_BITS)
+        output = min(output_params * bits / 8, weights / 2)
+    layer = (weights - output) / layers
+    experts, active = 0.0, 1.0
+    moe = expert_params(shape)
+    if moe is not None and shape.params and shape.experts and shape.experts_active:
+        body_params = shape.params - (output_params or 0) if output_params and output_params < shape.params else None
+        experts = layer * min(1.0, moe / (body_params or shape.params))
+        active = shape.experts_active / shape.experts
+    return LayerBytes(
+        layers, output, layer, estimate.kv_bytes / layers, experts, active,
+        estimate.overhead_bytes + estimate.mmproj_bytes,
+    )  # fmt: skip
+
+
+def gpu_layers(shape: Shape, estimate: Estimate, budget: Budget) -> Offload:
+    """llama.cpp's `-ngl` (and `--n-cpu-moe`) for this estimate and budget, by the split above:
+    - system RAM only: -ngl 0; everything fits the GPU (or Apple's unified memory): all layers;
+    - partly offloaded MoE model: all layers on the GPU and the experts of the first N layers in RAM, N the
+      smallest that makes the rest fit (all experts in RAM and fewer layers when even that is too much);
+    - partly offloaded dense model: the most layers whose weights and KV cache fit beside the output layer,
+      the runtime and the vision projector."""
+    split = layer_bytes(shape, estimate)
+    layers = split.layers if split is not None else None
+    if budget.kind == "ram":
+        return Offload(0, 0, layers, 0.0, 0.0)
+    usable = budget.usable_bytes
+    everything = split.layers + 1 if split is not None else ALL_LAYERS
+    if budget.kind == "unified" or estimate.needed_bytes <= usable:
+        return Offload(everything, 0, layers, estimate.needed_bytes, 1.0)
+    if split is None:
+        return Offload(None, 0, None, usable, usable / estimate.needed_bytes)
+    n_cpu_moe = 0
+    if split.experts > 0:
+        n_cpu_moe = next((m for m in range(split.layers + 1) if split.gpu_bytes(everything, m) <= usable), split.layers)
+    ngl = next((n for n in range(everything, -1, -1) if split.gpu_bytes(n, n_cpu_moe) <= usable), 0)
+    return Offload(ngl, n_cpu_moe, layers, split.gpu_bytes(ngl, n_cpu_moe), split.gpu_read_share(ngl, n_cpu_moe))
+
+
 LEVEL_RANK = {"gpu": 0, "cpu": 1, "partial": 2, "no": 3}  # per budget kind only gpu/partial or gpu/cpu occur
 
 
@@ -338,7 +469,8 @@ def best_fit(
             chosen = min(fitting, key=lambda e: (abs(math.log(max(quality(e), 1e-6) / goal)), quality(e)))
             level = level_of(chosen.needed_bytes, budget)
             below = table.is_low(chosen.quant) and not asked
-            return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below))
+            return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below), None,
+                       gpu_layers(shape, chosen, budget))  # fmt: skip
         chosen = min(estimates, key=lambda e: e.needed_bytes)
         return Fit("no", chosen, budget, False, _notes(shape, budget, chosen, False))
 
@@ -358,7 +490,8 @@ def best_fit(
     if level == "no":
         chosen = min(estimates, key=lambda e: e.needed_bytes)
     below = table.is_low(chosen.quant) and level != "no" and not asked
-    return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below))
+    offload = gpu_layers(shape, chosen, budget) if level != "no" else None
+    return Fit(level, chosen, budget, below, _notes(shape, budget, chosen, below), None, offload)
 
 
 def _notes(shape: Shape, budget: Budget, chosen: Estimate, below: bool) -> tuple[Reason, ...]:

@@ -17,7 +17,9 @@ Generating one token reads every weight the token passes through once, and the K
   CUDA (discussion #15013), a DDR5 desktop CPU (issue #34): tests/fixtures/speed_anchors.csv, every estimate
   within ±30% (tests/test_speed.py);
 - partial offload: the layers on the GPU read at its bandwidth, the rest at the system RAM's, one after the
-  other, so the time per token is the sum of the two parts (the slower part weighs by its share).
+  other, so the time per token is the sum of the two parts (the slower part weighs by its share). The share is
+  the one of llama.cpp's layer split that the launch command uses (`fit.gpu_layers`: the output layer and the
+  last layers on the GPU; for a MoE model the experts of the first layers in RAM, only the active ones read).
 """
 
 from __future__ import annotations
@@ -117,7 +119,10 @@ def fit_speed(fit: Fit | None, hardware: Hardware, params: int | None, active_pa
     bandwidths, _ = tables()
     ram = bandwidths.default("ram")
     if fit.level == "partial":
-        gpu_share = fit.budget.usable_bytes / estimate.needed_bytes if estimate.needed_bytes else 1.0
+        if fit.offload is not None and fit.offload.n_gpu_layers is not None:  # llama.cpp's own split (fit.py)
+            gpu_share = fit.offload.gpu_read_share
+        else:
+            gpu_share = fit.budget.usable_bytes / estimate.needed_bytes if estimate.needed_bytes else 1.0
         rate = offloaded_tokens_per_second(read, gpu_share, hardware, ram)
         return Speed(rate, hardware.bandwidth_gbs, hardware.name, hardware.assumed, True)
     runs_on = hardware

@@ -518,4 +518,6 @@ def fit_shape(row: dict[str, Any]) -> Shape:
         experts_active=whole("experts_active"),
         mmproj_bytes=row.get("mmproj_bytes"),
         family=row.get("family"),
+        vocab_size=whole("vocab_size"),
+        hidden_size=whole("hidden_size"),
     )
