@@ -121,6 +121,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bot.daily_sync", "04:00", "Daily catalog sync time, HH:MM UTC (empty: no daily sync)."),
     Setting("bot.calls_per_minute", 10, "Requests one user may send per minute (button presses included)."),
     Setting("bot.request_seconds", 8.0, "Time budget of one request: past it the user is told, and others go on."),
+    Setting("bot.inline_results", 5, "Answers to one inline query (@bot request in any chat), 1 to 50."),
+    Setting("bot.inline_cache_seconds", 300, "Seconds one inline answer is reused (by us and by Telegram)."),
+    Setting("bot.inline_calls_per_minute", 30, "Inline queries one user may send per minute (they come while typing)."),
     Setting(
         "bot.webhook_url",
         "",
@@ -178,6 +181,9 @@ class BotSettings:
     daily_sync: day_time | None = None
     calls_per_minute: int = 10
     request_seconds: float = 8.0
+    inline_results: int = 5
+    inline_cache_seconds: int = 300
+    inline_calls_per_minute: int = 30
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -370,6 +376,9 @@ def _bot(values: Mapping[str, Any]) -> BotSettings:
         daily_sync=daily,
         calls_per_minute=max(1, values["bot.calls_per_minute"]),
         request_seconds=max(0.5, values["bot.request_seconds"]),
+        inline_results=min(50, max(1, values["bot.inline_results"])),
+        inline_cache_seconds=max(0, values["bot.inline_cache_seconds"]),
+        inline_calls_per_minute=max(1, values["bot.inline_calls_per_minute"]),
         webhook_url=values["bot.webhook_url"] or None,
         webhook_listen=values["bot.webhook_listen"],
         webhook_port=values["bot.webhook_port"],
