@@ -37,13 +37,14 @@ from .render import (
     results_blocks,
 )
 from .texts import language_of, say
+from .watches import TooManyWatches, WatchStore
 
 MAX_REQUEST_CHARS = 4096
 CONTEXT_TTL = 24 * 3600.0  # a button works this long after its answer
 MAX_CONTEXTS = 20_000  # button contexts kept in all
 MAX_USER_CONTEXTS = 30  # ...and per user: a user's oldest buttons expire first, never another user's
 MAX_SHOWN = 50  # the More button stops after this many answers to one request
-_KEY_RE = re.compile(r"(more|alt|cmp|det|top|pick):([0-9a-f]{8})(?::([0-9]{1,2}))?")
+_KEY_RE = re.compile(r"(more|alt|cmp|det|top|pick|wat):([0-9a-f]{8})(?::([0-9]{1,2}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +70,13 @@ class _Context:
 
 
 class Conversation:
-    def __init__(self, service: Sommelier, prefs: PrefsStore, *, limit: int = 5) -> None:
+    def __init__(
+        self, service: Sommelier, prefs: PrefsStore, *, limit: int = 5, watches: WatchStore | None = None
+    ) -> None:
         self.service = service
         self.prefs = prefs
         self.limit = limit
+        self.watches = watches  # None: no notices can be delivered here (the terminal chat)
         self._contexts: OrderedDict[str, _Context] = OrderedDict()  # oldest first
         self._by_user: dict[int, deque[str]] = {}
         self._lock = threading.Lock()
@@ -162,6 +166,8 @@ class Conversation:
                 row.append(Button(say(lang, "compare_top"), f"cmp:{key}"))
             row.append(Button(say(lang, "details"), f"det:{key}:0"))
             reply.buttons = [row]
+            if self.watches is not None and not shown:
+                reply.buttons.append([Button(say(lang, "watch_button"), f"wat:{key}")])
         return reply
 
     # -- commands ----------------------------------------------------------------------------------------
@@ -242,6 +248,66 @@ class Conversation:
         )
         return Reply([fit_block(found.to_dict(), lang)], lang)
 
+    # -- watches ------------------------------------------------------------------------------------------
+    def _cmd_watch(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if not " ".join(args).strip():
+            return Reply([esc(say(lang, "watch_usage"))], lang)
+        return self._watch(user_id, " ".join(args), lang)
+
+    def _watch(self, user_id: int, text: str, lang: str) -> Reply:
+        """A watch of `text` read as now, the models of its answer counted as shown (notices go to the user's
+        private chat: a Telegram user id is their private chat's id)."""
+        if self.watches is None:
+            return Reply([esc(say(lang, "watch_unavailable"))], lang)
+        prefs = self.prefs.get(user_id)
+        answer, _ = self.service.ask(
+            text[:MAX_REQUEST_CHARS], prefs.filters() if not prefs.is_empty() else None, self.limit,
+            prefs.kv_cache, prefs.ram_gb,
+        )  # fmt: skip
+        shown = [result.model.id for result in answer.results]
+        known = len(self.watches.of_user(user_id))
+        try:
+            watch, number = self.watches.add(
+                user_id, user_id, text, lang, answer.filters, shown, kv_cache=prefs.kv_cache, ram_gb=prefs.ram_gb
+            )
+        except TooManyWatches as error:
+            return Reply([esc(say(lang, "watch_too_many", limit=error.limit))], lang)
+        if len(self.watches.of_user(user_id)) == known:
+            return Reply([esc(say(lang, "watch_exists", number=number))], lang)
+        request = watch.text if len(watch.text) <= 120 else watch.text[:119] + "…"
+        if not shown or answer.relaxed:
+            return Reply([esc(say(lang, "watch_added_empty", number=number, request=request))], lang)
+        top = ", ".join(shown[:3])
+        return Reply([esc(say(lang, "watch_added", number=number, request=request, top=top))], lang)
+
+    def _cmd_watches(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if self.watches is None:
+            return Reply([esc(say(lang, "watch_unavailable"))], lang)
+        watches = self.watches.of_user(user_id)
+        if not watches:
+            return Reply([esc(say(lang, "watches_none"))], lang)
+        lines = [say(lang, "watches_head")]
+        for number, watch in enumerate(watches, 1):
+            date = time.strftime("%Y-%m-%d", time.gmtime(watch.created))
+            request = watch.text if len(watch.text) <= 120 else watch.text[:119] + "…"
+            lines.append(say(lang, "watches_line", number=number, request=request, date=date))
+        return Reply([esc("\n".join(lines))], lang)
+
+    def _cmd_unwatch(self, user_id: int, args: list[str], lang: str) -> Reply:
+        if self.watches is None:
+            return Reply([esc(say(lang, "watch_unavailable"))], lang)
+        word = args[0].strip().lower() if len(args) == 1 else ""
+        if word in ("all", "все", "всё"):
+            count = len(self.watches.of_user(user_id))
+            self.watches.remove_user(user_id)
+            return Reply([esc(say(lang, "unwatched_all", count=count))], lang)
+        if not (word.isascii() and word.isdigit() and len(word) <= 3):
+            return Reply([esc(say(lang, "unwatch_usage"))], lang)
+        removed = self.watches.remove(user_id, int(word))
+        if removed is None:
+            return Reply([esc(say(lang, "unwatch_unknown", number=int(word)))], lang)
+        return Reply([esc(say(lang, "unwatched", number=int(word), request=removed.text[:120]))], lang)
+
     def _cmd_prefs(self, user_id: int, args: list[str], lang: str) -> Reply:
         prefs = self.prefs.get(user_id)
         if args:
@@ -284,7 +350,7 @@ class Conversation:
         if not match:
             return None
         action, key, number = match.group(1), match.group(2), match.group(3)
-        kind = {"more": "answer", "alt": "answer", "cmp": "answer", "det": "answer"}.get(action, action)
+        kind = "answer" if action in ("more", "alt", "cmp", "det", "wat") else action
         payload = self._recall(key, user_id, kind)
         if payload is None:
             return None
@@ -295,6 +361,8 @@ class Conversation:
                 return self.request(user_id, payload["text"], client_lang, limit=more, shown=tuple(payload["ids"]))
             if action == "alt":
                 return self._cmd_alternatives(user_id, [payload["ids"][0]], lang)
+            if action == "wat":
+                return self._watch(user_id, payload["text"], lang)
             if action == "cmp":
                 return self._cmd_compare(user_id, payload["ids"][:3], lang)
             if action == "det":

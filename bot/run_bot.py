@@ -22,13 +22,16 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from .prefs import PrefsStore
     from .services import open_service
     from .telegram_app import SommelierBot
+    from .watches import WatchStore
 
     if not settings.bot.token:
         raise SettingsError("no bot token: set TELEGRAM_BOT_TOKEN (or bot.token)")
     with open_service(settings, threaded=True) as service:
         prefs = PrefsStore(settings.home / "bot.db")
+        watches = WatchStore(settings.home / "bot.db", limit=settings.bot.watch_max)
         try:
-            bot = SommelierBot(settings, Conversation(service, prefs, limit=settings.recommend.limit))
+            conversation = Conversation(service, prefs, limit=settings.recommend.limit, watches=watches)
+            bot = SommelierBot(settings, conversation)
             protect_logs(bot.options.token, bot.options.webhook_secret)
             bot.run()
         except InvalidToken:
@@ -38,6 +41,7 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
             raise SettingsError("the bot could not talk to Telegram; see the log") from None
         finally:
             prefs.close()
+            watches.close()
     return 0
 
 

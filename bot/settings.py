@@ -138,6 +138,10 @@ SETTINGS: tuple[Setting, ...] = (
         "Secret Telegram sends with every update, others are refused (empty: a new random one at each start).",
         "TELEGRAM_WEBHOOK_SECRET",
     ),
+    Setting("bot.watch_max", 5, "Watches one user may keep (/watch)."),
+    Setting("bot.watch_check_minutes", 10.0, "How often the bot looks for a sync it has not checked the watches for."),
+    Setting("bot.watch_max_notices", 300, "Most watch notices one sync queues (the rest wait for the next sync)."),
+    Setting("bot.watch_per_second", 20.0, "Watch notices sent per second at most (Telegram allows about 30)."),
     Setting("rank.quality", 3.0, "Weight of leaderboard quality (own or the base model's score)."),
     Setting("rank.popularity", 1.0, "Weight of downloads (log scale)."),
     Setting("rank.likes", 0.3, "Weight of likes (log scale)."),
@@ -188,6 +192,10 @@ class BotSettings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str = ""  # Telegram sends it with every update, others are refused (empty: random per start)
+    watch_max: int = 5  # watches per user
+    watch_check_minutes: float = 10.0  # how often a sync made elsewhere (the CLI, cron) is looked for
+    watch_max_notices: int = 300  # notices queued per sync at most
+    watch_per_second: float = 20.0  # notices sent per second at most
 
     def __repr__(self) -> str:  # the token and the secret never reach a log or a traceback
         return f"BotSettings(admins={sorted(self.admins)}, webhook_url={self.webhook_url!r}, ...)"
@@ -383,6 +391,10 @@ def _bot(values: Mapping[str, Any]) -> BotSettings:
         webhook_listen=values["bot.webhook_listen"],
         webhook_port=values["bot.webhook_port"],
         webhook_secret=values["bot.webhook_secret"],
+        watch_max=max(1, values["bot.watch_max"]),
+        watch_check_minutes=max(0.1, values["bot.watch_check_minutes"]),
+        watch_max_notices=max(1, values["bot.watch_max_notices"]),
+        watch_per_second=min(30.0, max(0.1, values["bot.watch_per_second"])),
     )
 
 

@@ -18,6 +18,7 @@ import logging
 import re
 import secrets
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -51,11 +52,13 @@ from recommender.related import warm_lists
 
 from .conversation import MAX_REQUEST_CHARS, Conversation, Reply
 from .error_messages import RequestTooSlow, user_message
+from .notifier import Notifier
 from .prefs import UserLimiter
 from .render import split_blocks, strip_tags
 from .services import sync_catalog
 from .settings import BotSettings, Settings
 from .texts import language_of, say
+from .watch_check import check
 from .webhook import WebhookServer
 from .worker import BudgetedWorker
 
@@ -72,6 +75,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("alternatives", "similar models, better ones marked"),
     ("derived", "fine-tunes, quants, merges of a model"),
     ("fit", "will it run: /fit MODEL 16GB vram"),
+    ("watch", "tell me when a new model enters a request's top 3"),
+    ("watches", "your watches"),
+    ("unwatch", "stop a watch: /unwatch 2"),
     ("prefs", "your memory, commercial only, formats, language"),
     ("resync", "refresh the catalog now (admins)"),
     ("status", "catalog and sync state"),
@@ -111,6 +117,10 @@ class SommelierBot:
         self.worker = BudgetedWorker(options.request_seconds)
         self.sync = SyncState()
         self.username = ""
+        self.watches = conversation.watches
+        self.notifier: Notifier | None = None
+        self._bot: Any = None  # the application's Bot, for notices sent outside any update
+        self._watch_lock = asyncio.Lock()
 
     # -- wiring ------------------------------------------------------------------------------------------
     def build(self) -> Application:
@@ -119,10 +129,11 @@ class SommelierBot:
             builder = builder.base_url(self.options.base_url).base_file_url(
                 self.options.base_url.replace("/bot", "/file/bot", 1)
             )
-        builder = builder.post_init(self._post_init).concurrent_updates(True)
+        builder = builder.post_init(self._post_init).post_shutdown(self._post_shutdown).concurrent_updates(True)
         application = builder.build()
         only_new = filters.UpdateType.MESSAGE
-        for name in ("start", "help", "top", "model", "compare", "alternatives", "derived", "fit", "prefs", "status"):
+        for name in ("start", "help", "top", "model", "compare", "alternatives", "derived", "fit", "prefs", "status",
+                     "watch", "watches", "unwatch"):  # fmt: skip
             application.add_handler(CommandHandler(name, self.on_command, filters=only_new))
         application.add_handler(CommandHandler("ask", self.on_ask, filters=only_new))
         application.add_handler(CommandHandler("resync", self.on_resync, filters=only_new))
@@ -132,13 +143,25 @@ class SommelierBot:
         application.add_error_handler(self.on_error)
         if self.options.daily_sync is not None and application.job_queue is not None:
             application.job_queue.run_daily(self.daily_sync, time=self.options.daily_sync, name="daily-sync")
+        if self.watches is not None:
+            self.notifier = Notifier(self.watches, self._send_notice, self.options.watch_per_second)
+            self._bot = application.bot
+            if application.job_queue is not None:  # a sync made elsewhere (the CLI, cron) is noticed too
+                minutes = self.options.watch_check_minutes
+                application.job_queue.run_repeating(self._watch_job, interval=minutes * 60, first=60, name="watches")
         return application
 
     async def _post_init(self, application: Application) -> None:
         self.username = application.bot.username or ""
+        if self.notifier is not None:
+            self.notifier.start()  # sends what a previous run left in the outbox
         commands = [BotCommand(name, text) for name, text in COMMANDS]
         with contextlib.suppress(TelegramError):  # not essential: the bot answers without a menu
             await application.bot.set_my_commands(commands)
+
+    async def _post_shutdown(self, application: Application) -> None:
+        if self.notifier is not None:
+            await self.notifier.stop()
 
     async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await self.worker.run(call, *args, **kwargs)
@@ -378,7 +401,8 @@ class SommelierBot:
                         total=result.total,
                     )
                 )
-            return result
+        await self.check_watches()  # the sync lock released: another sync may start meanwhile
+        return result
 
     def _sync_blocking(self, allow_drops: bool = False) -> SyncReport:
         options = replace(self.settings.sync, allow_drops=True) if allow_drops else self.settings.sync
@@ -414,6 +438,51 @@ class SommelierBot:
             models=state.models,
             trees=f"{state.trees_done}/{state.trees_total}" if state.trees_total else "0",
         )
+
+    # -- watches -----------------------------------------------------------------------------------------
+    async def check_watches(self) -> int:
+        """After a sync: every watch asked again, one at a time in the worker (answers to users go on between
+        them), a notice queued for each whose top 3 gained a model its user was not shown; at most
+        `watch_max_notices` per sync. Each catalog sync is checked once, whoever ran it. How many were queued."""
+        if self.watches is None or self.notifier is None:
+            return 0
+        watches = self.watches
+        async with self._watch_lock:
+            last = await self._run(self.conversation.service.catalog.last_sync)
+            sync_id = int((last or {}).get("id") or 0)
+            if not sync_id or sync_id <= await asyncio.to_thread(watches.checked_sync):
+                return 0
+            queued, numbers = 0, dict[int, int]()
+            for watch in await asyncio.to_thread(watches.all):
+                numbers[watch.user_id] = numbers.get(watch.user_id, 0) + 1
+                if queued >= self.options.watch_max_notices:
+                    continue  # counted for the numbering only; their news waits for the next sync
+                try:
+                    number = numbers[watch.user_id]
+                    notice = await self._run(check, self.conversation.service, watch, number, time.time())
+                    if notice is not None and await self._run(watches.record, watch, notice.seen, notice.text):
+                        queued += 1
+                        self.notifier.kick()
+                except Exception as error:  # one watch that cannot be asked never stops the others
+                    log.warning("watch %d not checked: %s", watch.id, type(error).__name__)
+            await asyncio.to_thread(watches.set_checked_sync, sync_id)
+            log.info("watches checked against sync %d: %d notices queued", sync_id, queued)
+            return queued
+
+    async def _watch_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self.sync.running:
+            await self.check_watches()
+
+    async def _send_notice(self, chat_id: int, text: str) -> None:
+        try:
+            await self._bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                raise
+            log.warning("HTML rejected in a notice (%s); sending plain text", error)
+            await self._bot.send_message(chat_id, strip_tags(text)[:4096])
 
     # -- running -----------------------------------------------------------------------------------------
     def webhook_server(self, application: Application) -> WebhookServer:
@@ -453,6 +522,7 @@ class SommelierBot:
                 await stop.wait()
             finally:
                 await server.stop()
+                await self._post_shutdown(application)
                 await application.stop()
 
     def run(self) -> None:

@@ -15,12 +15,15 @@ EN: dict[str, str] = {
     "help": (
         "Send a request in plain words (English or Russian), or use:\n"
         "/ask TEXT — a request (in groups)\n"
+        "@bot_name TEXT in any chat — inline: pick one of the top 5 to post there\n"
         "/top [list] — ready lists: {lists}\n"
         "/model ID — a model's card\n"
         "/compare A B [C...] — side by side (2-5 models)\n"
         "/alternatives ID — similar models, better ones marked\n"
         "/derived ID — its fine-tunes, quants, merges\n"
         "/fit ID 16GB [vram|ram|unified] — will it run, and which file\n"
+        "/watch REQUEST — tell me when a model I have not shown you enters its top 3\n"
+        "/watches — your watches · /unwatch N — stop one\n"
         "/prefs — your memory budget, commercial only, formats, reply language\n"
         "/status — catalog and sync state\n"
         "/resync — admins: sync the catalog now"
@@ -102,6 +105,34 @@ EN: dict[str, str] = {
     "yes": "yes",
     "no": "no",
     "any": "any",
+    "inline_hint": "Type a request, e.g. coding model for 12GB vram",
+    "inline_for": "For “{request}”:",
+    "inline_nothing": "Nothing matches; try fewer constraints",
+    "inline_slow": "That took too long; try a simpler request",
+    "inline_error": "Something went wrong; please try again",
+    "inline_limited": "Too many requests; wait {seconds} s",
+    "watch_button": "🔔 Watch",
+    "watch_usage": "Usage: /watch REQUEST, for example /watch coding model for 12GB vram. After each catalog sync "
+    "I tell you when a model you were not shown enters its top 3.",
+    "watch_added": "🔔 Watching #{number}: “{request}”. Its top 3 now: {top}.\nI'll write when a model you "
+    "haven't seen enters the top 3 (at most once a day per watch). /watches lists them; /unwatch {number} stops it.",
+    "watch_added_empty": "🔔 Watching #{number}: “{request}”. Nothing meets it yet; I'll write when something "
+    "does (at most once a day). /watches lists them; /unwatch {number} stops it.",
+    "watch_exists": "You already watch that request (#{number}). /watches lists them.",
+    "watch_too_many": "You have {limit} watches, the most I keep; /unwatch N frees one.",
+    "watch_unavailable": "Watches work in the Telegram bot: it writes to you after each catalog sync.",
+    "watches_none": "You have no watches. /watch REQUEST starts one, and so does the 🔔 button under an answer.",
+    "watches_head": "Your watches (/unwatch N stops one, /unwatch all stops every one):",
+    "watches_line": "{number}. “{request}” · since {date}",
+    "unwatch_usage": "Usage: /unwatch N (its number in /watches) or /unwatch all.",
+    "unwatched": "Stopped watch {number}: “{request}”.",
+    "unwatched_all": "Stopped your {count} watches.",
+    "unwatch_unknown": "You have no watch {number}; /watches lists them.",
+    "watch_notice": "🔔 <b>Watch {number}</b> · “{request}”: a model you were not shown is now in its top 3.",
+    "watch_above": "Ranks above {other}, which you were shown.",
+    "watch_scores_better": "{source}: {ours} against {other}.",
+    "watch_scores": "{source}: {ours} against {other}; it ranks higher on fit, downloads and recency.",
+    "watch_stop": "/watches lists your watches; /unwatch {number} stops this one.",
 }
 
 RU: dict[str, str] = {
@@ -113,12 +144,15 @@ RU: dict[str, str] = {
     "help": (
         "Напишите запрос словами (по-русски или по-английски) или используйте:\n"
         "/ask ТЕКСТ — запрос (в группах)\n"
+        "@имя_бота ТЕКСТ в любом чате — inline: выберите один из топ-5 и отправьте туда\n"
         "/top [список] — готовые списки: {lists}\n"
         "/model ID — карточка модели\n"
         "/compare A B [C...] — сравнение (2-5 моделей)\n"
         "/alternatives ID — похожие модели, лучшие отмечены\n"
         "/derived ID — её файнтюны, кванты, мержи\n"
         "/fit ID 16GB [vram|ram|unified] — запустится ли и какой файл брать\n"
+        "/watch ЗАПРОС — написать, когда в тройку войдёт модель, которую вы не видели\n"
+        "/watches — ваши подписки · /unwatch N — отменить\n"
         "/prefs — память, только коммерческие, форматы, язык ответов\n"
         "/status — каталог и синхронизация\n"
         "/resync — администраторам: синхронизировать каталог сейчас"
@@ -201,6 +235,34 @@ RU: dict[str, str] = {
     "yes": "да",
     "no": "нет",
     "any": "любые",
+    "inline_hint": "Напишите запрос, например: кодер под 12 гб видеопамяти",
+    "inline_for": "По запросу «{request}»:",
+    "inline_nothing": "Ничего не подходит; попробуйте меньше условий",
+    "inline_slow": "Слишком долго; попробуйте запрос попроще",
+    "inline_error": "Что-то сломалось; попробуйте ещё раз",
+    "inline_limited": "Слишком много запросов; подождите {seconds} с",
+    "watch_button": "🔔 Следить",
+    "watch_usage": "Формат: /watch ЗАПРОС, например /watch модель для кода на 12 гб видеопамяти. После каждой "
+    "синхронизации каталога я напишу, если в тройку лучших войдёт модель, которую вы ещё не видели.",
+    "watch_added": "🔔 Слежу (№{number}): «{request}». Тройка сейчас: {top}.\nНапишу, когда в тройку войдёт "
+    "модель, которую вы не видели (не чаще раза в день). /watches — список; /unwatch {number} — перестать.",
+    "watch_added_empty": "🔔 Слежу (№{number}): «{request}». Пока ничего не подходит; напишу, когда появится "
+    "(не чаще раза в день). /watches — список; /unwatch {number} — перестать.",
+    "watch_exists": "Вы уже следите за этим запросом (№{number}). /watches — список.",
+    "watch_too_many": "У вас {limit} подписок — это максимум; /unwatch N освободит место.",
+    "watch_unavailable": "Подписки работают в Telegram-боте: он пишет после каждой синхронизации каталога.",
+    "watches_none": "Подписок нет. /watch ЗАПРОС или кнопка 🔔 под ответом создают подписку.",
+    "watches_head": "Ваши подписки (/unwatch N — отменить одну, /unwatch all — все):",
+    "watches_line": "{number}. «{request}» · с {date}",
+    "unwatch_usage": "Формат: /unwatch N (номер из /watches) или /unwatch all.",
+    "unwatched": "Подписка {number} отменена: «{request}».",
+    "unwatched_all": "Отменены все подписки: {count}.",
+    "unwatch_unknown": "Подписки {number} нет; /watches — список.",
+    "watch_notice": "🔔 <b>Подписка {number}</b> · «{request}»: в тройке лучших модель, которую вы ещё не видели.",
+    "watch_above": "Стоит выше {other}, которую вам показывали.",
+    "watch_scores_better": "{source}: {ours} против {other}.",
+    "watch_scores": "{source}: {ours} против {other}; выше по сумме: помещается, скачивания, свежесть.",
+    "watch_stop": "/watches — ваши подписки; /unwatch {number} — отменить эту.",
 }
 
 REASONS: dict[str, dict[str, str]] = {
