@@ -75,6 +75,7 @@ SLIDING_SHARE = {"gemma3": 5 / 6, "gemma3n": 5 / 6, "gemma2": 1 / 2}  # share of
 KV_BYTES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "f32": 4.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 KV_CACHE_TYPES: tuple[str, ...] = ("f16", "q8_0", "q4_0")
 UBATCH = 512  # llama.cpp keeps the window plus one micro-batch in a sliding-window layer
+UNSTATED_GB = 1e5  # a budget this large stands for "no memory stated"
 MMPROJ_GUESS_BYTES = 0.9 * GB  # a vision projector when its file size is unknown (SigLIP-class, f16)
 FALLBACK_TABLE = Path(__file__).resolve().parent.parent / "configs" / "kv_fallback.toml"
 
@@ -120,6 +121,11 @@ class Budget:
     offload_ram_gb: float = 0.0  # system RAM the user stated beside a GPU: only then is CPU offload offered
     kv_cache: KVCacheType = "f16"  # llama.cpp's --cache-type-k/-v
     vision: bool = False  # images asked: the vision projector is loaded too
+
+    @property
+    def stated(self) -> bool:
+        """False for the stand-in budget of a request that named no memory (recommend.py sizes those at 1e6 GB)."""
+        return self.memory_gb < UNSTATED_GB
 
     @property
     def usable_bytes(self) -> float:
@@ -364,10 +370,14 @@ class LayerBytes:
 
 def expert_params(shape: Shape) -> float | None:
     """The routed experts' parameters of a MoE model: active = dense + E × k/n and params = dense + E, so
-    E = (params − active) / (1 − k/n). None for a dense model or when a figure is missing."""
+    E = (params − active) / (1 − k/n). With the expert counts unknown (a catalog row knowing only the active
+    parameters), E = params − active: the least it can be, so moving experts to RAM never frees less than
+    counted. None for a dense model."""
     params, active, n, k = shape.params, shape.active_params, shape.experts, shape.experts_active
-    if not (params and active and n and k) or not 0 < active < params or not 0 < k < n:
+    if not (params and active) or not 0 < active < params:
         return None
+    if not (n and k and 0 < k < n):
+        return float(params - active)
     return min(float(params), (params - active) / (1 - k / n))
 
 
@@ -391,10 +401,14 @@ def layer_bytes(shape: Shape, estimate: Estimate) -> LayerBytes | None:
     layer = (weights - output) / layers
     experts, active = 0.0, 1.0
     moe = expert_params(shape)
-    if moe is not None and shape.params and shape.experts and shape.experts_active:
+    if moe is not None and shape.params and shape.active_params:
         body_params = shape.params - (output_params or 0) if output_params and output_params < shape.params else None
         experts = layer * min(1.0, moe / (body_params or shape.params))
-        active = shape.experts_active / shape.experts
+        # the experts read per token: k of n, or with the counts unknown the active share of all parameters
+        if shape.experts and shape.experts_active and 0 < shape.experts_active < shape.experts:
+            active = shape.experts_active / shape.experts
+        else:
+            active = shape.active_params / shape.params
     return LayerBytes(
         layers, output, layer, estimate.kv_bytes / layers, experts, active,
         estimate.overhead_bytes + estimate.mmproj_bytes,

@@ -19,6 +19,7 @@ from recommender import speed
 from recommender.filters import Filters
 from recommender.fit import GB, LEVEL_RANK, PREFERRED_FLOOR, Budget, Fit, KVCacheType, Shape, best_fit
 from recommender.formats import native_download, native_fit, native_weights
+from recommender.launch import RunCommand, run_commands
 from recommender.quants import quant_table
 from recommender.reasons import Reason
 from recommender.view import COMMERCIAL_CODES, FORMAT_BITS, TASK_BITS, CatalogView, Model
@@ -126,7 +127,16 @@ class Result:
             "url": model.url,
             "reasons": [reason.to_dict() for reason in self.reasons],
             "better": self.better,
+            "run": [command.to_dict() for command in self.run_commands()],
         }
+
+    def run_commands(self) -> tuple[RunCommand, ...]:
+        """The commands that run the download as the fit sized it (recommender/launch.py)."""
+        download = self.download
+        if download is None:
+            return ()
+        vision = "vision" in self.model.tasks
+        return run_commands(download.repo, download.file, download.quant, self.fit, vision_model=vision)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from recommender.errors import AmbiguousModel, RecommenderError, UnknownModel
 from recommender.filters import Filters
 from recommender.fit import Budget, Fit, KVCacheType, MemoryKind, best_fit
 from recommender.intents import by_intent
+from recommender.launch import RunCommand, run_commands
 from recommender.parse import RequestParser
 from recommender.reasons import Reason
 from recommender.recommend import Answer, Recommender, RecommendOptions, Result, Search, default_filters
@@ -33,6 +34,7 @@ class FitAnswer:
     download_file: str | None
     note: Reason | None
     speed: dict[str, Any] | None = None  # the "speed" reason's values (recommender/speed.py)
+    run: tuple[RunCommand, ...] = ()  # the commands that run the download as sized (recommender/launch.py)
 
     def to_dict(self) -> dict[str, Any]:
         estimate = self.fit.estimate
@@ -54,6 +56,7 @@ class FitAnswer:
             "notes": [note.to_dict() for note in (*self.fit.notes, *([self.note] if self.note else []))],
             "tokens_per_s": self.fit.tokens_per_s,
             "speed": self.speed,
+            "run": [command.to_dict() for command in self.run],
         }
 
 
@@ -175,9 +178,13 @@ class Sommelier:
             result = speed.with_speed(result, speed.hardware_for("", kind))  # the memory kind's assumed hardware
             found = next((reason.values for reason in result.reasons if reason.code == "speed"), None)
             assert result.fit is not None and result.download is not None
-            return FitAnswer(model.id, result.fit, result.download.repo, result.download.file, note, found)
+            download = result.download
+            return FitAnswer(model.id, result.fit, download.repo, download.file, note, found, result.run_commands())
         own = best_fit(model.shape, budget, model.files)
-        return FitAnswer(model.id, own, model.id if own.estimate and own.estimate.file else None, None, None)
+        file = own.estimate.file if own.estimate else None
+        run = run_commands(model.id, file, own.estimate.quant if own.estimate else None, own,
+                           vision_model="vision" in model.tasks)  # fmt: skip
+        return FitAnswer(model.id, own, model.id if file else None, None, None, run=run)
 
     def compare(self, names: list[str], context: int | None = None) -> dict[str, Any]:
         if not 2 <= len(names) <= 5:
