@@ -19,6 +19,7 @@ from bot.logs import RedactSecrets, protect_logs
 from bot.prefs import PrefsStore
 from bot.settings import load_settings
 from bot.telegram_app import SommelierBot
+from bot.watches import WatchStore
 from index.store import Catalog
 from recommender.parse import ParserOptions, RequestParser
 from recommender.service import Sommelier
@@ -29,7 +30,9 @@ ADMIN = 42
 GROUP = -1001
 
 
-def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, **bot: Any) -> SommelierBot:
+def make_bot(
+    home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, *, watches: bool = False, **bot: Any
+) -> SommelierBot:
     config = tmp_path / "bot.toml"
     extra = "".join(f"{key} = {json.dumps(value)}\n" for key, value in {"daily_sync": "", **bot}.items())
     config.write_text(
@@ -47,7 +50,8 @@ def make_bot(home: Path, telegram: FakeTelegram, hub: FakeHub, tmp_path: Path, *
     settings = load_settings(config, environ)
     catalog = Catalog(settings.catalog_path, check_same_thread=False)
     service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), settings.recommend)
-    conversation = Conversation(service, PrefsStore(tmp_path / "bot.db"))
+    store = WatchStore(tmp_path / "bot.db", limit=settings.bot.watch_max) if watches else None
+    conversation = Conversation(service, PrefsStore(tmp_path / "bot.db"), watches=store)
     return SommelierBot(settings, conversation)
 
 

@@ -7,12 +7,14 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from telegram.ext import CommandHandler
 
 from bot.settings import load_settings
 from bot.telegram_app import COMMANDS, SommelierBot
 from bot.texts import say
+from bot.watches import WatchStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +78,8 @@ def test_bot_has_no_import_cycle() -> None:
 
 def test_every_command_is_handled_in_the_menu_in_help_and_in_the_readme(tmp_path: Path) -> None:
     settings = load_settings(None, {"SOMMELIER_HOME": str(tmp_path), "TELEGRAM_BOT_TOKEN": "123:abc"})
-    application = SommelierBot(settings, conversation=None).build()  # type: ignore[arg-type]
+    conversation = SimpleNamespace(watches=WatchStore(tmp_path / "bot.db"))  # only what build() reads
+    application = SommelierBot(settings, conversation).build()  # type: ignore[arg-type]
     handled = {
         command
         for handlers in application.handlers.values()
