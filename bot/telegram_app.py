@@ -42,6 +42,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -52,6 +53,7 @@ from recommender.related import warm_lists
 
 from .conversation import MAX_REQUEST_CHARS, Conversation, Reply
 from .error_messages import RequestTooSlow, user_message
+from .inline import InlineAnswer, InlineSearch, Superseded, clean_query, notice, telegram_answer
 from .notifier import Notifier
 from .prefs import UserLimiter
 from .render import split_blocks, strip_tags
@@ -115,6 +117,8 @@ class SommelierBot:
         self.options = options
         self.limiter = UserLimiter(calls=options.calls_per_minute, window=60.0)
         self.worker = BudgetedWorker(options.request_seconds)
+        self.inline_limiter = UserLimiter(calls=options.inline_calls_per_minute, window=60.0)
+        self.inline = InlineSearch(conversation, limit=options.inline_results, ttl=options.inline_cache_seconds)
         self.sync = SyncState()
         self.username = ""
         self.watches = conversation.watches
@@ -138,6 +142,7 @@ class SommelierBot:
         application.add_handler(CommandHandler("ask", self.on_ask, filters=only_new))
         application.add_handler(CommandHandler("resync", self.on_resync, filters=only_new))
         application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline))
         application.add_handler(MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, self.on_text))
         application.add_handler(MessageHandler(only_new & filters.ChatType.PRIVATE & ~filters.TEXT, self.on_other))
         application.add_error_handler(self.on_error)
@@ -311,6 +316,39 @@ class SommelierBot:
             await query.answer(None if reply is not None else say(lang, "stale_button"))
         if reply is not None:
             await self.send(update, context, reply)
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot request` in any chat: rate-limited first, then the cache, then the worker (bot/inline.py)."""
+        query, user = update.inline_query, update.effective_user
+        if query is None or user is None:
+            return
+        text = clean_query(query.query)
+        wait = self.inline_limiter.wait(user.id)
+        if wait:
+            found = notice(language_of(text, user.language_code), "inline_limited", seconds=int(wait) + 1)
+        elif not text:
+            found = notice(language_of(text, user.language_code), "inline_hint", cacheable=True)
+        else:
+            request = self.inline.request(user.id, text, user.language_code)
+            try:
+                cached = self.inline.cached(request)
+                if cached is None:
+                    cached = await self._run(self.inline.answer, request, self.inline.ticket(user.id))
+                found = cached
+            except Superseded:  # the user typed on: Telegram shows the newer query's answer only
+                found = InlineAnswer((), request.lang)
+            except RequestTooSlow:
+                found = notice(request.lang, "inline_slow")
+            except Exception as error:  # one bad query never stops the bot; the log has the details
+                log.error("inline query failed", exc_info=error)
+                found = notice(request.lang, "inline_error")
+        cache = self.options.inline_cache_seconds
+        try:
+            await query.answer(**telegram_answer(found, cache))
+        except BadRequest as error:  # the HTML refused (or the query too old): once more as plain text
+            log.warning("inline answer refused (%s); answering in plain text", error)
+            with contextlib.suppress(TelegramError):
+                await query.answer(**telegram_answer(found, cache, plain=True))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user

@@ -2,7 +2,8 @@
 
 It serves getMe, getUpdates (long polling with offsets), the sending and editing methods the bot uses, and
 Telegram's error answers (429 with retry_after, 400 for HTML it cannot parse, 401 for a wrong token). Every
-call is recorded; tests queue updates (`user_message`, `callback_query`) and wait for calls (`wait_for`).
+call is recorded; tests queue updates (`user_message`, `callback_query`, `inline_query`) and wait for calls
+(`wait_for`). answerInlineQuery is checked as Telegram checks it (result count, ids, texts, HTML, button).
 Once setWebhook was called, queued updates are posted to the webhook as Telegram does (JSON, the secret in
 X-Telegram-Bot-Api-Secret-Token, retried while the webhook does not answer 200) and getUpdates answers 409.
 """
@@ -98,6 +99,7 @@ class FakeTelegram:
         self.webhook: dict[str, Any] | None = None  # url, secret_token, allowed_updates once setWebhook was called
         self.deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status the webhook answered)
         self.blocked: set[int] = set()  # chats of users who blocked the bot: sending there answers 403
+        self.inline_queries: dict[str, str] = {}  # inline query id → its text, until answered
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def __enter__(self) -> FakeTelegram:
@@ -179,6 +181,18 @@ class FakeTelegram:
         query = {"id": f"cq{next(self._update_ids)}", "from": self.user(user_id), "chat_instance": "ci",
                  "data": data, "message": message}  # fmt: skip
         return self._queue({"callback_query": query})
+
+    def inline_query(self, query: str, *, user_id: int = 100, language_code: str = "en",
+                     chat_type: str = "private") -> str:  # fmt: skip
+        """Queues an inline query (`@bot query` typed in a chat); its id, which answerInlineQuery must name.
+        Telegram cuts queries at 256 characters; this passes any text, so the bot's own guard is tested."""
+        query_id = f"iq{next(self._update_ids)}"
+        with self._lock:
+            self.inline_queries[query_id] = query
+        inline = {"id": query_id, "from": self.user(user_id, language_code), "query": query, "offset": "",
+                  "chat_type": chat_type}  # fmt: skip
+        self._queue({"inline_query": inline})
+        return query_id
 
     # -- faults and waiting ------------------------------------------------------------------------------
     def fail_next(self, method: str, status: int = 429, times: int = 1, retry_after: int = 1,
@@ -270,6 +284,14 @@ class FakeTelegram:
 
     def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
         return True
+
+    def _m_answerinlinequery(self, params: dict[str, Any]) -> Any:
+        with self._lock:
+            known = self.inline_queries.pop(str(params.get("inline_query_id")), None) is not None
+        if not known:
+            return _bad("query is too old and response timeout expired or query ID is invalid")
+        problem = inline_answer_errors(params)
+        return _bad(problem) if problem else True
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         message = {"message_id": next(self._message_ids), "date": int(time.time()), "from": self.bot_user,
@@ -373,6 +395,53 @@ def post_update(url: str, update: dict[str, Any], secret: str | None = None, bod
         return int(error.code)
     except (URLError, OSError):
         return 0
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def inline_answer_errors(params: dict[str, Any]) -> str | None:
+    """Why Telegram would refuse these answerInlineQuery parameters (None when it would not): at most 50
+    results, ids unique and 1-64 bytes, articles with a title and a 1-4096 character message (valid HTML under
+    parse_mode HTML), an integer cache_time, a button with text and one valid start parameter or web app."""
+    results = _json(params.get("results") or "[]")
+    if not isinstance(results, list) or len(results) > 50:
+        return "RESULTS_TOO_MUCH"
+    ids = [str(result.get("id", "")) for result in results]
+    if any(not 1 <= len(item.encode()) <= 64 for item in ids):
+        return "RESULT_ID_INVALID"
+    if len(set(ids)) != len(ids):
+        return "RESULT_ID_DUPLICATE"
+    for result in results:
+        if result.get("type") != "article":
+            continue  # only articles are sent by the bot
+        content = result.get("input_message_content") or {}
+        text = content.get("message_text")
+        if not str(result.get("title") or "").strip():
+            return "RESULT_TITLE_EMPTY"
+        if not isinstance(text, str) or not text.strip():
+            return "MESSAGE_EMPTY"
+        errors = html_errors(text) if content.get("parse_mode") == "HTML" else []
+        if len(text) > 4096 and content.get("parse_mode") != "HTML":
+            errors.append("message is too long")
+        if errors:
+            return f"can't parse entities: {errors[0]}"
+    cache_time = params.get("cache_time")
+    if cache_time is not None and not re.fullmatch(r"\d+", str(cache_time)):
+        return "cache_time must be a non-negative integer"
+    button = _json(params.get("button"))
+    if button:
+        start = button.get("start_parameter")
+        if not str(button.get("text") or "").strip() or (start is None) == (button.get("web_app") is None):
+            return "BUTTON_INVALID"
+        if start is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(start)):
+            return "BUTTON_START_PARAM_INVALID"
+    return None
+
+
+def _bad(description: str) -> tuple[int, dict[str, Any]]:
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
 
 
 def _utf16_length(text: str) -> int:
