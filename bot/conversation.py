@@ -422,6 +422,9 @@ class Conversation:
                 for file in model.files[:15]
             ]
             blocks.append("\n".join(lines))
+        run = [f"▶️ <code>{esc(command.command)}</code>" for command in self.service.run_commands(index)]
+        if run:  # the launch commands with no memory stated (/fit sizes them for a budget)
+            blocks.append("\n".join(run))
         if model.scores:
             lines = []
             for source, value in model.scores.items():

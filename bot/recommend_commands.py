@@ -85,6 +85,8 @@ def cmd_fit(args: argparse.Namespace, settings: Settings) -> int:
           f"{args.memory:g} GB {args.kind} at {answer['context']:,} tokens)")  # fmt: skip
     if answer["download"]["repo"]:
         print(f"download: {answer['download']['repo']} → {answer['download']['file'] or '(choose the file)'}")
+    for command in answer["run"]:
+        print(f"run ({command['runtime']}): {command['command']}")
     for note in (reason_text(note_of(item), "en") for item in answer["notes"]):
         print(f"- {note}")
     return 0

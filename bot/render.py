@@ -192,10 +192,16 @@ def fit_block(answer: dict[str, Any], lang: str) -> str:
     if answer["download"]["repo"]:
         file = f" → <code>{esc(answer['download']['file'])}</code>" if answer["download"]["file"] else ""
         lines.append(f"⬇️ {esc(answer['download']['repo'])}{file}")
+    lines += run_lines(answer.get("run") or [])
     if answer.get("speed"):
         lines.append(f"⚡ {esc(reason_text(Reason('speed', answer['speed']), lang))}")
     lines += [f"• {esc(reason_text(note_of(note), lang))}" for note in answer["notes"]]
     return "\n".join(lines)
+
+
+def run_lines(commands: Sequence[dict[str, str]]) -> list[str]:
+    """The launch commands (recommender/launch.py, their JSON form) as lines to copy."""
+    return [f"▶️ <code>{esc(command['command'])}</code>" for command in commands]
 
 
 def derived_block(found: dict[str, Any]) -> list[str]:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from index.store import Catalog
 from recommender import speed
 from recommender.errors import AmbiguousModel, RecommenderError, UnknownModel
@@ -185,6 +187,21 @@ class Sommelier:
         run = run_commands(model.id, file, own.estimate.quant if own.estimate else None, own,
                            vision_model="vision" in model.tasks)  # fmt: skip
         return FitAnswer(model.id, own, model.id if file else None, None, None, run=run)
+
+    def run_commands(self, index: int) -> tuple[RunCommand, ...]:
+        """The commands that run a model with no memory stated (the model card): its own download when it is
+        one (a GGUF file near Q4_K_M, its MLX/GPTQ/AWQ repo), else its best quantized copy's."""
+        recommender = self.recommender
+        view = recommender.view
+        group = int(view.group[index])
+        itself = np.zeros(view.size, dtype=bool)
+        itself[index] = True
+        for keep in (itself, recommender.mask(Filters())):
+            result = recommender.entry(group, keep, Filters(), None)
+            commands = result.run_commands() if result is not None else ()
+            if commands:
+                return commands
+        return ()
 
     def compare(self, names: list[str], context: int | None = None) -> dict[str, Any]:
         if not 2 <= len(names) <= 5:
