@@ -422,10 +422,10 @@ def gpu_layers(shape: Shape, estimate: Estimate, budget: Budget) -> Offload:
       smallest that makes the rest fit (all experts in RAM and fewer layers when even that is too much);
     - partly offloaded dense model: the most layers whose weights and KV cache fit beside the output layer,
       the runtime and the vision projector."""
+    if budget.kind == "ram":  # also the stand-in budget of every answer to a request naming no memory: no work
+        return Offload(0, 0, shape.n_layers, 0.0, 0.0)
     split = layer_bytes(shape, estimate)
     layers = split.layers if split is not None else None
-    if budget.kind == "ram":
-        return Offload(0, 0, layers, 0.0, 0.0)
     usable = budget.usable_bytes
     everything = split.layers + 1 if split is not None else ALL_LAYERS
     if budget.kind == "unified" or estimate.needed_bytes <= usable:
