@@ -98,21 +98,32 @@ def notice(lang: str, key: str, *, cacheable: bool = False, **values: object) ->
     return InlineAnswer((), lang, say(lang, key, **values), personal=True, cacheable=cacheable)
 
 
+_FIRST = {"fits": 0, "speed": 1, "license": 2, "score": 3}  # the reasons a one-line why starts with
+
+
 def one_line_why(result: Result, lang: str) -> str:
-    """Why this model, in one plain line: where it runs (and how much memory), then the first other reasons."""
+    """Why this model, in one plain line: where it runs and in how much memory, its speed, its licence, its
+    score, then the other reasons in their order."""
     parts: list[str] = []
-    for reason in result.reasons:
+    gb = "ГБ" if lang == "ru" else "GB"
+    for reason in sorted(result.reasons, key=lambda reason: _FIRST.get(reason.code, len(_FIRST))):
+        values = reason.values
         if reason.code == "fits":
-            values = reason.values
             level = FIT_LEVELS.get(lang, FIT_LEVELS["en"]).get(str(values.get("level")), str(values.get("level")))
             needed = values.get("needed_gb")
-            gb = "ГБ" if lang == "ru" else "GB"
             parts.append(f"{values.get('quant') or ''} {needed:.1f} {gb}: {level}".strip() if needed else level)
+        elif reason.code == "speed" and values.get("tokens_per_s"):
+            parts.append(f"≈{values['tokens_per_s']:.0f} {'ток/с' if lang == 'ru' else 'tok/s'}")
         else:
             parts.append(reason_text(reason, lang))
     if not parts and result.fit is not None:
         parts.append(FIT_LEVELS.get(lang, FIT_LEVELS["en"]).get(result.fit.level, result.fit.level))
-    return _short(" · ".join(parts), MAX_DESCRIPTION)
+    line = ""
+    for part in parts:  # whole reasons only, while they fit
+        if line and len(line) + 3 + len(part) > MAX_DESCRIPTION:
+            break
+        line = f"{line} · {part}" if line else part
+    return _short(line, MAX_DESCRIPTION)
 
 
 def title_of(result: Result) -> str:
