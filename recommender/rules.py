@@ -85,10 +85,12 @@ class _Scan:
 
 
 def normalise(text: str) -> str:
-    """NFKC, invisible and control characters out, one space between words, cut to MAX_REQUEST_CHARS."""
+    """NFKC, invisible and control characters out, one space between words, one line break between lines (a
+    title, a list item or a pasted line ends a sentence), cut to MAX_REQUEST_CHARS."""
     text = unicodedata.normalize("NFKC", text[: MAX_REQUEST_CHARS * 2])
-    text = _INVISIBLE_RE.sub("", text)
-    return " ".join(text.split())[:MAX_REQUEST_CHARS]
+    text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)[:MAX_REQUEST_CHARS]
 
 
 def _lower(text: str) -> str:
@@ -638,7 +640,21 @@ def _story_spans(text: str) -> list[tuple[int, int]]:
     sentences = [m for m in _ASK_SENTENCE_RE.finditer(text) if m.group(0).strip(" .!?\n")]
     if len(sentences) < 3:
         return []
-    return [(m.start(), m.end()) for m in sentences[1:] if not _ASKING_RE.search(m.group(0))]
+    spans = []
+    carried = False  # the items of a list asked for ("...for running the following models:\n- X\n- Y") ask too
+    for m in sentences[1:]:
+        sentence = m.group(0)
+        asks = bool(_ASKING_RE.search(sentence))
+        if _LIST_ITEM_RE.match(sentence):
+            asks = asks or carried
+        else:
+            carried = asks and sentence.rstrip().endswith(":")
+        if not asks:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+_LIST_ITEM_RE = re.compile(r"\s*+(?:[-*•–]|\d{1,2}[.)])\s")
 
 
 # A full model name in passing ("llama3-70b-IQ2XS", "deepseek-coder-v2:16b-lite", "org/Model-7B") names one
