@@ -345,10 +345,14 @@ _RAM_WORDS = _words(
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
 # a RAM kit's speed beside its size ("32GB 3600", "DDR5 6000"): DDR speeds end in 00, 33, 66 or 67, so a "24GB 3090"
 # is a graphics card, not memory at 3090 MT/s
-_RAM_SPEED_RE = re.compile(r"ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?[1-9]\d(?:00|33|66|67)\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)")
+_RAM_SPEED_RE = re.compile(
+    r"(?<![a-z])ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?[1-9]\d(?:00|33|66|67)\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)"
+)
 _DISK_RE = re.compile(r"(?<![a-z])(?:ssd|hdd|nvme|disk|storage|drive)(?![a-z])")
 _RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)\s*:[^:]{0,40}$")
 _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
+_GPU_PREFIX_RE = re.compile(r"(?:rtx|gtx|rx|radeon|geforce|nvidia)(?![a-z])")
+_RAM_BEFORE_RE = re.compile(r"(?<![a-z])(?:ram|ddr\d|озу)\s*+:?\s*+$")
 _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occupies|eats)(?![a-z])[^.\n]{0,30}$")
 _USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
@@ -374,7 +378,11 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     gpus = [
         g
         for g in hardware.gpus(text)
-        if not (g.name.isdigit() and _RAM_SPEED_RE.search(text, max(0, g.start - 24), g.end + 12))
+        if not (
+            g.name.isdigit()
+            and not _GPU_PREFIX_RE.match(text, g.start)  # "RTX 3060" is a card whatever RAM is near it
+            and _RAM_SPEED_RE.search(text, max(0, g.start - 24), g.end + 12)
+        )
     ]
     for gpu in gpus:
         scan.blank(gpu.start, gpu.end)
@@ -423,8 +431,10 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             kind = "ram"  # "Ram: Corsair ... 96GB"
         if kind != "ram" and gpus and _CPU_NAME_RE.search(text[max(0, match.start() - 25) : match.start()]):
             kind = "ram"  # "GPU-12GB, Ryzen 5500, 64GB": the system's memory
-        if kind == "vram" and _RAM_WORDS.search(text[match.end() : match.end() + 12]):
-            kind = "ram"
+        if kind == "vram" and _RAM_WORDS.search(_JOINED_RE.split(text[match.end() : match.end() + 12], 1)[0]):
+            kind = "ram"  # "24GB RAM", but not "RTX 4090 24GB + DDR4 64GB"
+        if kind is None and _RAM_BEFORE_RE.search(text[max(0, match.start() - 14) : match.start()]):
+            kind = "ram"  # "DDR4 64GB", "RAM: 32GB"
         amounts.append((value, kind, match.start()))
     explicit_vram = any(
         kind == "vram" and _EXPLICIT_VRAM_RE.search(text[max(0, at - 30) : at + 40]) for _, kind, at in amounts
@@ -638,7 +648,7 @@ _ASK_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++[.!?\n]*+")  # "Qwen2.5" 
 def _story_spans(text: str) -> list[tuple[int, int]]:
     """The sentences after the first that ask nothing, when there are at least three sentences."""
     sentences = [m for m in _ASK_SENTENCE_RE.finditer(text) if m.group(0).strip(" .!?\n")]
-    if len(sentences) < 3:
+    if len(sentences) < STORY_MIN_SENTENCES:
         return []
     spans = []
     carried = False  # the items of a list asked for ("...for running the following models:\n- X\n- Y") ask too
@@ -654,6 +664,7 @@ def _story_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+STORY_MIN_SENTENCES = 3
 _LIST_ITEM_RE = re.compile(r"\s*+(?:[-*•–]|\d{1,2}[.)])\s")
 
 
