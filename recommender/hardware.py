@@ -18,13 +18,15 @@ DEFAULT_TABLE = Path(str(files("configs").joinpath("hardware.toml")))
 _VENDOR = r"(?:(?:nvidia|geforce|amd|radeon|instinct|intel|arc|rtx|gtx|rx|quadro|tesla|pro)\s*+){0,4}"
 # "2x3090", "2 x RTX 3090", "two 3090s", "2х3090" (Cyrillic х).
 _COUNT = (
-    r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|две|два|двумя|двух|три|тремя|трех|четыре|четырьмя"
-    r"|восемь|пара)\s*+(?:[x×х*]\s*+)?)?"
+    r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|multiple|several|many|some|multi|несколько|нескольких"
+    r"|две|два|двумя|двух|три|тремя|трех|четыре|четырьмя|восемь|пара)\s*+(?:[x×х*]\s*+)?)?"
 )
 _WORD_COUNTS = {
     "two": 2, "three": 3, "four": 4, "eight": 8, "dual": 2, "twin": 2, "quad": 4,
     "две": 2, "два": 2, "двумя": 2, "двух": 2, "три": 3, "тремя": 3, "трех": 3, "четыре": 4, "четырьмя": 4,
     "восемь": 8, "пара": 2,
+    # several of a card, how many unsaid: no budget can be read ("deployed on multiple 4090s")
+    "multiple": 0, "several": 0, "many": 0, "some": 0, "multi": 0, "несколько": 0, "нескольких": 0,
 }  # fmt: skip
 
 
@@ -32,7 +34,7 @@ _WORD_COUNTS = {
 class GpuMention:
     name: str
     memory_gb: float
-    count: int
+    count: int  # 0: several, how many not said
     start: int
     end: int
 

@@ -191,7 +191,7 @@ _OTHER_NAME_RE = re.compile(
 )
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
-    r"|handle|infer)(?:s|ning|ing)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
+    r"|handle|infer|deploy|serve|host)(?:s|ning|ing|ed|d)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
 )
@@ -207,7 +207,10 @@ _DEFINITE_RE = re.compile(
     r"(?![a-z])|the\s+\d+(?:\.\d+)?b\s+model|possible\s+to\s+run\s+(?:on|in|with)\s|(?:card|gpu)\s+(?:work|handle\s+it)"
     r"(?![a-z]))"
 )
-_FIT_IT_RE = re.compile(r"(?i:(?<![a-z])(?:can|will|does|would)\s+it\s+(?:\w+\s+)?(?:work|run|fit|load|boot|handle))")
+_FIT_IT_RE = re.compile(
+    r"(?i:(?<![a-z])(?:can|will|does|would|could)\s+(?:it|this|that|(?:the|this|that)\s+model)\s+(?:\w+\s+)?"
+    r"(?:work|run|fit|load|boot|handle|be\s+(?:run|deployed|loaded|used|served|hosted)))"
+)
 _INFO_CUE_RE = re.compile(
     r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
@@ -221,7 +224,9 @@ _ASKS_WHICH_RE = re.compile(
     r"|is\s+there\s+(?:a|an|any)(?![a-z])|(?<![a-z])(?:any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
     r"|какую|какая|какие|посовет|подскаж|лучш)"
 )
-_OTHER_MODELS_RE = re.compile(r"(?i:(?<![a-z])(?:what|which|any)\s+other\s+(?:\w+\s+){0,2}?models?(?![a-z]))")
+_OTHER_MODELS_RE = re.compile(
+    r"(?i:(?<![a-z])(?:what|which|any|use|try|other\s+than)\s+(?:\w+\s+)?other\s+(?:\w+\s+){0,2}?models?(?![a-z]))"
+)
 # Hardware the user will run on, without a memory figure: a fit question stays one.
 _RUN_ON_RE = re.compile(
     r"(?i:(?<![a-z])(?:gpus?|cards?|laptops?|pcs?|computers?|macs?|macbooks?|android|phones?|iphone|raspberry|cpus?"
@@ -253,7 +258,7 @@ def _intent(scan: _Scan) -> None:
     asks_which = _ASKS_WHICH_RE.search(text)
     question = "?" in text and not asks_which
     if _OTHER_MODELS_RE.search(text):
-        named = _named_models(text, family_only=False)
+        named = _named_models(text, family_only=True, in_story=True)  # "use other models? Gemma is dumb"
         if named:
             found.base_model, found.intent = named[0][0], "alternatives"  # "what other models beat X I use?"
             return
@@ -266,6 +271,8 @@ def _intent(scan: _Scan) -> None:
     named = _named_models(text, family_only=bool(fit or info))
     if not named and info:
         named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
+    if not named and fit:  # "how to run r1 on a 4090?": the name between the verb and the hardware
+        named = [(m.group("model"), m.start("model")) for m in _RUN_MODEL_RE.finditer(text) if _model_like(m)][:1]
     if not named:
         if fit and found.intent is None and _DEFINITE_RE.search(text):
             # "is it possible to run 7B on a MacBook?", "requirements to run the models": the thread's model
@@ -282,11 +289,28 @@ def _intent(scan: _Scan) -> None:
         scan.blank(start, start + len(model))
 
 
-def _named_models(text: str, family_only: bool) -> list[tuple[str, int]]:
+_RUN_MODEL_RE = re.compile(
+    r"(?i:(?<![a-z])(?:run|running|load|loading|deploy|deploying|use|using)\s++(?P<model>[a-z][\w.\-/:]{0,40}+)\s++"
+    r"(?:on|with|in|using)\s)"
+)
+
+
+def _model_like(match: re.Match[str]) -> bool:
+    """A name with a digit that is no size ("7b"), card ("rtx3090") or quant ("q4_k_m")."""
+    name = match.group("model").lower()
+    return (
+        any(char.isdigit() for char in name)
+        and not _SIZE_ANYWHERE_RE.fullmatch(name)
+        and not _GPU_NAME_RE.match(name)
+        and not _QUANT_RE.fullmatch(name)
+    )
+
+
+def _named_models(text: str, family_only: bool, in_story: bool = False) -> list[tuple[str, int]]:
     """Models named in `text` (name, position): with a digit, a slash or a joined part ("granite_vision");
-    a capitalised family alone ("Mixtral") only when `family_only`."""
+    a capitalised family alone ("Mixtral") only when `family_only`; in the story too when `in_story`."""
     named = []
-    aside = _mentioned_spans(_lower(text)) + _story_spans(_lower(text))
+    aside = _mentioned_spans(_lower(text)) + ([] if in_story else _story_spans(_lower(text)))
     sized = _SIZE_ANYWHERE_RE.search(text) is not None
     for match in _NAMED_MODEL_RE.finditer(text):
         model = match.group("model").rstrip(".,;:!?)")
@@ -317,7 +341,8 @@ def _settle_intent(scan: _Scan) -> None:
     found = scan.found
     if found.intent == "needs":  # type: ignore[comparison-overlap]
         found.intent = "fit" if found.memory_gb is not None else "model_info"
-    if found.intent == "fit" and found.memory_gb is None and not _RUN_ON_RE.search(scan.original):
+    hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"
+    if found.intent == "fit" and found.memory_gb is None and not hardware:
         found.intent = "model_info" if found.base_model else None
     if found.intent == "model_info" and found.memory_gb is None:
         found.memory_kind = None  # "how many GB does llama3 need, and RAM requirements?" states no budget
@@ -469,7 +494,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
                     sum(gpu.memory_gb * gpu.count for gpu in gpus[:1]) or None if gpus else scan.found.memory_gb
                 )
     elif gpus and not apple:
-        scan.found.memory_gb = sum(gpu.memory_gb * gpu.count for gpu in gpus[:1])
+        scan.found.memory_gb = sum(gpu.memory_gb * gpu.count for gpu in gpus[:1]) or None
 
 
 # ---------------------------------------------------------------- context
