@@ -204,6 +204,11 @@ class InlineSearch:
         personal = not prefs.is_empty() or lang != language_of(text, None)
         return InlineRequest(user_id, text, lang, prefs, personal)
 
+    def clear(self) -> None:
+        """Forgets every answer (after a sync: the catalog they came from has changed)."""
+        with self._lock:
+            self._cache.clear()
+
     def cached(self, request: InlineRequest) -> InlineAnswer | None:
         now = self.clock()
         with self._lock:

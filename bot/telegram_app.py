@@ -455,6 +455,7 @@ class SommelierBot:
             return report
 
     def _after_sync(self) -> None:
+        self.inline.clear()
         warm_lists(self.conversation.service.recommender)
 
     def _progress_text(self, lang: str) -> str:

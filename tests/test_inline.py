@@ -4,6 +4,7 @@ one-line texts of bot/inline.py on their own."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -137,6 +138,9 @@ def test_the_same_query_is_answered_from_the_cache_until_it_expires(
         now[0] += 301  # past inline_cache_seconds
         await answer_of(telegram, telegram.inline_query("best 7b model for chat", user_id=723))
         assert len(asked) == 2
+        await asyncio.to_thread(bot._after_sync)  # a sync changed the catalog: answers are read anew
+        await answer_of(telegram, telegram.inline_query("best 7b model for chat", user_id=724))
+        assert len(asked) == 3
 
     run(bot, scenario)
 
