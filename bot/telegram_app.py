@@ -84,6 +84,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resync", "refresh the catalog now (admins)"),
     ("status", "catalog and sync state"),
 )
+WATCH_COMMANDS = ("watch", "watches", "unwatch")
 PROGRESS_EVERY = 2.0  # seconds between edits of the /resync message
 
 
@@ -290,6 +291,9 @@ class SommelierBot:
         lang = language_of(" ".join(args), user.language_code)
         if name not in ("start", "help") and await self._refuse_if_limited(update, context, lang):
             return
+        if name in WATCH_COMMANDS and message.chat.type != ChatType.PRIVATE:  # notices go to a private chat
+            await self.send(update, context, Reply([say(lang, "watch_private_only", bot=self.username)], lang))
+            return
         await self._typing(update, context)
         if name == "status":
             reply = await self._answer(update, context, lang, self.conversation.status, lang, self.sync.running)
@@ -311,6 +315,11 @@ class SommelierBot:
                 await query.answer(say(lang, "rate_limited", seconds=int(wait) + 1))
             return
         data = (query.data or "")[:64]  # Telegram's limit; anything longer is forged
+        chat = query.message.chat if query.message is not None else None
+        if data.startswith("wat:") and chat is not None and chat.type != ChatType.PRIVATE:
+            with contextlib.suppress(TelegramError):
+                await query.answer(strip_tags(say(lang, "watch_private_only", bot=self.username)), show_alert=True)
+            return
         reply = await self._answer(update, context, lang, self.conversation.button, user.id, data, user.language_code)
         with contextlib.suppress(TelegramError):
             await query.answer(None if reply is not None else say(lang, "stale_button"))

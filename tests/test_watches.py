@@ -26,7 +26,7 @@ from recommender.service import Sommelier
 from tests.botserver import FakeTelegram
 from tests.hubserver import FakeHub, load_fixture_models, load_fixture_trees
 from tests.records import fast_hub_options, sync_options
-from tests.test_bot import ADMIN, assert_all_html_valid, make_bot, run, texts, wait
+from tests.test_bot import ADMIN, GROUP, assert_all_html_valid, make_bot, run, texts, wait
 
 REQUEST = "coding model for 12GB vram"
 REQUEST_RU = "модель для кода на 12 гб видеопамяти"
@@ -281,6 +281,11 @@ def test_watch_commands_the_button_limits_and_forged_data(
         await ask("/watch <b>html</b> & 70b", "Watching #5")
         await ask("/unwatch all", "Stopped your 5 watches")
         assert store.of_user(100) == []
+        telegram.user_message("/watch best 16GB model", user_id=100, chat_id=GROUP, chat_type="group")
+        await wait(
+            telegram, lambda c: "private chat" in str(c.params.get("text")) and str(c.params["chat_id"]) == str(GROUP)
+        )
+        assert store.of_user(100) == []  # a group is no place for notices: nothing kept
 
     run(bot, scenario)
     assert_all_html_valid(telegram)
