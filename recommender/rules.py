@@ -680,7 +680,7 @@ def _story_spans(text: str) -> list[tuple[int, int]]:
     for m in sentences[1:]:
         sentence = m.group(0)
         asks = bool(_ASKING_RE.search(sentence))
-        if _LIST_ITEM_RE.match(sentence):
+        if _LIST_ITEM_RE.match(sentence.lstrip()):
             asks = asks or carried
         else:
             carried = asks and sentence.rstrip().endswith(":")
@@ -690,7 +690,7 @@ def _story_spans(text: str) -> list[tuple[int, int]]:
 
 
 STORY_MIN_SENTENCES = 3
-_LIST_ITEM_RE = re.compile(r"\s*+(?:[-*•–]|\d{1,2}[.)])\s")
+_LIST_ITEM_RE = re.compile(r"(?:[-*•–]|\d{1,2}[.)])\s")  # matched at a stripped sentence's start
 
 
 # A full model name in passing ("llama3-70b-IQ2XS", "deepseek-coder-v2:16b-lite", "org/Model-7B") names one

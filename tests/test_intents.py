@@ -12,6 +12,7 @@ from benchmarks.real_requests import macro, real
 from index.store import Catalog
 from recommender.filters import KEYS, Filters
 from recommender.parse import ParserOptions, RequestParser, merge, request_sentences
+from recommender.rules import normalise
 from recommender.service import Sommelier
 from tests.parse_eval import score
 
@@ -58,6 +59,11 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Dual RTX 4090 48GB cards with a total VRAM of 96GB", {"memory_gb": 96, "memory_kind": "vram"}),
         ("UD-Q4_K_XL of a 30b coder", {"quants": ["Q4_K_XL"]}),
         ("I run ollama, any 8b for chat?", {"formats": ["gguf"], "params_min_b": 8}),
+        ("Which model can run on RTX 4090 24GB GDDR6X + DDR4 64GB?", {"memory_gb": 24, "ram_gb": 64}),
+        ("DDR4 64GB and RTX 3060", {"memory_gb": 12, "memory_kind": "vram", "ram_gb": 64}),
+        ("Can the model be deployed on multiple 4090s?", {"memory_gb": None, "memory_kind": "vram", "intent": "fit"}),
+        ("How to run r1 on a 4090 card?", {"intent": "fit", "base_model": "r1", "memory_gb": 24}),
+        ("Can we use other ollama models? Gemma seems very dumb", {"intent": "alternatives", "base_model": "Gemma"}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
@@ -79,6 +85,15 @@ def test_long_requests_give_the_model_the_asking_sentences() -> None:
     chosen = request_sentences(text)
     assert len(chosen) <= 600 and "Which model do you recommend for coding?" in chosen and "RTX 3060 12GB" in chosen
     assert request_sentences("best 7b") == "best 7b"
+
+
+def test_a_line_break_ends_a_sentence_and_a_list_asked_for_asks(rules: RequestParser) -> None:
+    assert normalise("Title here\r\n\r\n  body   text \n") == "Title here\nbody text"
+    text = (
+        "Hello everyone.\nI would like to know the requirements for running the following models:\n"
+        "- deepseek-coder-6.7b-base (approx. 3.8 GB)\n- deepseek-coder-33b-base\nCan they run on a RTX 3060?"
+    )
+    assert rules.parse(text).filters.base_model == "deepseek-coder-6.7b-base"
 
 
 def test_rules_read_a_budget_stated_late_in_a_long_post(rules: RequestParser) -> None:
@@ -115,15 +130,15 @@ def _meets_the_floor(parser: RequestParser) -> None:
             assert macro(scores) >= FLOOR, (lang, round(macro(scores), 3))
 
 
-# Open (issue 12): 0.590 rules, 0.588 hybrid on the 75 test requests (BENCHMARKS.md, "Real requests"); these
+# Open (issue 12): 0.659 rules, 0.658 hybrid on the 79 test requests (BENCHMARKS.md, "Real requests"); these
 # fail (xfail, not strict) until the parser reaches the floor, then pass and the marks should go.
-@pytest.mark.xfail(reason="issue 12: the rules score 0.590 macro F1 on the real test split (floor 0.88)")
+@pytest.mark.xfail(reason="issue 12: the rules score 0.659 macro F1 on the real test split (floor 0.88)")
 def test_rules_meet_the_floor_on_real_requests(rules: RequestParser) -> None:
     _meets_the_floor(rules)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 12: the shipped hybrid scores 0.588 macro F1 on the real test split (floor 0.88)")
+@pytest.mark.xfail(reason="issue 12: the shipped hybrid scores 0.658 macro F1 on the real test split (floor 0.88)")
 def test_shipped_parser_meets_the_floor_on_real_requests(tmp_path_factory: pytest.TempPathFactory) -> None:
     parser = RequestParser(ParserOptions(models_dir=tmp_path_factory.mktemp("models")))
     assert parser.kind == "hybrid", parser.model_error
