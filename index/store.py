@@ -26,6 +26,7 @@ import sqlite_utils
 from .derive import stricter
 from .errors import CatalogBusy, CatalogCorrupt, CatalogError, CatalogWriteFailed
 from .quants import is_model_gguf, quant_of
+from .renames import CatalogIds, renamed_base
 from .schema import (
     CONTENT_COLUMNS,
     COUNTER_COLUMNS,
@@ -260,6 +261,7 @@ class Catalog:
             run(f"UPDATE models SET {counter_updates} FROM staging s WHERE s.id = models.id AND ({counter_changed})")
             trees = self._apply_trees()
             self._snapshot(day, history_days)
+            self._resolve_renamed_bases()
             self._apply_lineage()
             generation = int(run("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]) + 1
             run("UPDATE meta SET value = ? WHERE key = 'generation'", [str(generation)])
@@ -323,6 +325,34 @@ class Catalog:
             """,
             {"today": day, "old": three_days_ago},
         )
+
+    def _resolve_renamed_bases(self) -> int:
+        """Point `base_model` at the catalog repo a renamed base now lives under (index/renames.py), so that a quant
+        naming meta-llama/Meta-Llama-3.1-8B-Instruct joins meta-llama/Llama-3.1-8B-Instruct and inherits from it.
+        The id the card states stays first in `base_models`; a row whose stated base is in the catalog again, or
+        whose new name has left it, is resolved afresh from it. Returns how many rows changed."""
+        run = self.db.execute
+        stated = "json_extract(m.base_models, '$[0]')"
+        rows = run(
+            f"""
+            SELECT m.num, m.base_model, coalesce({stated}, m.base_model) FROM models m
+            WHERE m.base_model IS NOT NULL AND (m.base_model IS NOT {stated}
+                OR NOT EXISTS (SELECT 1 FROM models b WHERE b.id = m.base_model))
+            """
+        ).fetchall()
+        if not rows:
+            return 0
+        ids = CatalogIds(
+            (model_id, json.loads(bases) if bases else ())
+            for model_id, bases in run("SELECT id, base_models FROM models")
+        )
+        updates = []
+        for num, current, named in rows:
+            target = named if named in ids else renamed_base(named, ids) or named
+            if target != current:
+                updates.append((target, num))
+        self.db.conn.executemany("UPDATE models SET base_model = ? WHERE num = ?", updates)
+        return len(updates)
 
     def _apply_lineage(self) -> None:
         """Licence class from the base model (the stricter of the two) and missing fields inherited

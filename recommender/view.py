@@ -33,7 +33,8 @@ V2_SCALE = 100.0  # Open LLM Leaderboard v2 averages are percentages
 _COLUMNS = (
     "num, id, family, params, active_params, context_length, license, commercial, kind, relation, base_model, "
     "tasks, languages, uncensored, formats, downloads, likes, trend_3d, created_at, architecture, n_layers, "
-    "n_kv_heads, head_dim, sliding_window, tags, shape, weight_bits"
+    "n_kv_heads, head_dim, sliding_window, tags, shape, weight_bits, "
+    "json_extract(base_models, '$[0]') AS stated_base"  # the base as the card names it (before a rename)
 )
 
 
@@ -150,12 +151,7 @@ class CatalogView:
         self._labs: np.ndarray | None = None
         for index, row in enumerate(rows):
             base = self.position.get((row["base_model"] or "").lower())
-            if (
-                base is not None
-                and base != index
-                and self.is_quant[index]
-                and same_weights(row["id"], rows[base]["id"])
-            ):
+            if base is not None and base != index and self.is_quant[index] and holds_weights(row, rows[base]["id"]):
                 self.group[index] = base
             else:  # an original, or a quant of a fine-tune that names the fine-tune's base: an entry of its own
                 self.group[index] = index
@@ -424,6 +420,16 @@ def same_weights(quant_id: str, base_id: str) -> bool:
         if not (word[0].isdigit() and float(word) <= 8):  # bits: "4bit", "Q8", "4.65bpw"
             return False
     return True
+
+
+def holds_weights(row: dict[str, Any], base_id: str) -> bool:
+    """`same_weights` of a quant row and its base, under the base's catalog id or the id the quant's card names
+    when the base was renamed since (index/renames.py): "mistralai/Mistral-Foo-GGUF" holds the weights of
+    "mistralai/Foo" that was "mistralai/Mistral-Foo", though "mistral" is not a word of the organisation."""
+    stated = row.get("stated_base")
+    if same_weights(row["id"], base_id):
+        return True
+    return isinstance(stated, str) and stated.lower() != base_id.lower() and same_weights(row["id"], stated)
 
 
 # What a current general chat model of a model lab does well enough to be an answer (a 2025 8B codes, reasons,
