@@ -164,12 +164,12 @@ class Recommender:
 
     # -- hard filters ---------------------------------------------------------------------------------------
     def mask(self, filters: Filters, skip: frozenset[str] = frozenset()) -> np.ndarray:
-        """Models that satisfy every hard filter not in `skip` (memory is checked per candidate later)."""
+        """Models that satisfy every hard filter not in `skip` (memory is checked per candidate later). What the
+        model is (licence, family, size, context, tasks, languages) is judged on the underlying model for a copy of
+        its weights (a quantizer's repo seldom repeats its tags: a GGUF of a current generalist is a coding
+        answer when the generalist is); what the repo holds (formats, quants) and its name on the repo itself."""
         view = self.view
         keep = np.ones(view.size, dtype=bool)
-        # EXL2/GPTQ/AWQ/MLX copies are answers only to those who ask for that format
-        asked = sum(FORMAT_BITS.get(name, 0) for name in filters.formats) if "formats" not in skip else 0
-        keep &= ~view.is_quant | ((view.format_bits & FORMAT_BITS["gguf"]) != 0) | ((view.format_bits & asked) != 0)
         if filters.commercial and "commercial" not in skip:
             keep &= view.commercial <= COMMERCIAL_CODES["conditional"]
         if filters.families and "families" not in skip:
@@ -195,6 +195,10 @@ class Recommender:
                 keep &= view.speaks(language)
         if filters.uncensored and "uncensored" not in skip:
             keep &= view.uncensored
+        keep = keep[view.group]  # a copy of the same weights is what its underlying model is
+        # EXL2/GPTQ/AWQ/MLX copies are answers only to those who ask for that format
+        asked = sum(FORMAT_BITS.get(name, 0) for name in filters.formats) if "formats" not in skip else 0
+        keep &= ~view.is_quant | ((view.format_bits & FORMAT_BITS["gguf"]) != 0) | ((view.format_bits & asked) != 0)
         if filters.formats and "formats" not in skip:
             bits = sum(FORMAT_BITS.get(name, 0) for name in filters.formats)
             keep &= (view.format_bits & bits) != 0

@@ -110,3 +110,23 @@ def test_an_acceptable_answer_first_for_90_percent(outcomes: list[judged.Outcome
     summary = judged.summarize(outcomes)
     misses = [judged.describe(o) for o in outcomes if not o.hit1]
     assert summary.hit1_rate >= 0.9, f"hit@1 {summary.hit1}/{summary.total}\n" + "\n".join(misses)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "coding model for a 3060 12GB",
+        "best model for 24gb vram",
+        "модель для кода на 16 гб видеопамяти",
+        "reasoning model for 8gb vram",
+    ],
+)
+def test_a_gguf_copy_of_a_generalist_is_the_download_for_a_task_request(catalog: Catalog, request_text: str) -> None:
+    """The quantizers' repos seldom repeat a model's task tags: the copy of a current generalist is still the file
+    to download when the generalist answers a coding or reasoning request (its task judged on the model)."""
+    service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), RecommendOptions())
+    answer, _ = service.ask(request_text, None, 3)
+    assert answer.results and not answer.relaxed
+    for result in answer.results:
+        assert result.download is not None and result.download.file, result.model.id
+        assert result.download.file.endswith(".gguf") and result.to_dict()["run"], result.model.id
