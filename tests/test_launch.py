@@ -15,7 +15,6 @@ import pytest
 
 from bot.cli import main
 from bot.render import fit_block
-from index.shapes import shape_from_config
 from index.store import Catalog
 from recommender import speed
 from recommender.fit import (
@@ -35,39 +34,15 @@ from recommender.parse import ParserOptions, RequestParser
 from recommender.service import Sommelier
 from tests.botserver import FakeTelegram, html_errors
 from tests.hubserver import FakeHub
+from tests.real_configs import config_shape
 from tests.test_bot import assert_all_html_valid, make_bot, run, wait
 
-CONFIGS = Path(__file__).parent / "fixtures" / "configs"
-
-
-def real_shape(name: str, params: int, active: int | None = None) -> Shape:
-    """A Shape from a real config.json of tests/fixtures/configs (parameter counts from the model cards)."""
-    found = shape_from_config(json.loads((CONFIGS / f"{name}.json").read_text()))
-    return Shape(
-        params=params,
-        architecture=found.architecture,
-        n_layers=found.n_layers,
-        n_kv_heads=found.n_kv_heads,
-        head_dim=found.head_dim,
-        sliding_window=found.sliding_window,
-        full_layers=found.full_layers,
-        swa_layers=found.swa_layers or 0,
-        kv_lora_rank=found.kv_lora_rank,
-        qk_rope_head_dim=found.qk_rope_head_dim,
-        active_params=active,
-        experts=found.experts,
-        experts_active=found.experts_active,
-        vocab_size=found.vocab_size,
-        hidden_size=found.hidden_size,
-    )
-
-
-LLAMA_8B = real_shape("llama3_1_8b", 8_030_261_248)
-GEMMA3_27B = real_shape("gemma-3-27b-it", 27_432_406_640)
-LLAMA_70B = real_shape("llama3_1_70b", 70_553_706_496)
-MIXTRAL = real_shape("Mixtral-8x7B-v0.1", 46_702_792_704, 12_879_925_248)
-GPT_OSS = real_shape("gpt-oss-20b", 20_914_757_184, 3_610_000_000)
-QWEN35_MOE = real_shape("Qwen3.5-35B-A3B-text", 35_000_000_000, 3_000_000_000)
+LLAMA_8B = config_shape("llama3_1_8b", 8_030_261_248)
+GEMMA3_27B = config_shape("gemma-3-27b-it", 27_432_406_640)
+LLAMA_70B = config_shape("llama3_1_70b", 70_553_706_496)
+MIXTRAL = config_shape("Mixtral-8x7B-v0.1", 46_702_792_704, 12_879_925_248)
+GPT_OSS = config_shape("gpt-oss-20b", 20_914_757_184, 3_610_000_000)
+QWEN35_MOE = config_shape("Qwen3.5-35B-A3B-text", 35_000_000_000, 3_000_000_000)
 
 
 def _ngl(command: str) -> int | None:

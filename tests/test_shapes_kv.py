@@ -11,14 +11,13 @@ sliding layers hold the window + one 512-token micro-batch; a window on every la
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from index.shapes import shape_from_config
-from recommender.fit import Shape, kv_cache_bytes
+from recommender.fit import kv_cache_bytes
+from tests.real_configs import CONFIGS, config_shape
 
-CONFIGS = Path(__file__).parent / "fixtures" / "configs"
 UBATCH = 512
 
 # name: (full layers, sliding layers, window, KV heads, head dim)
@@ -87,22 +86,6 @@ EXPECTED_MLA: dict[str, tuple[int, int]] = {"deepseek_v2_lite": (27, 512 + 64)}
 UNKNOWN = {"llava"}  # text_config names its base and leaves the geometry to transformers' defaults
 
 
-def _shape(name: str) -> Shape:
-    found = shape_from_config(json.loads((CONFIGS / f"{name}.json").read_text()))
-    return Shape(
-        params=None,
-        architecture=found.architecture,
-        n_layers=found.n_layers,
-        n_kv_heads=found.n_kv_heads,
-        head_dim=found.head_dim,
-        sliding_window=found.sliding_window,
-        full_layers=found.full_layers,
-        swa_layers=found.swa_layers or 0,
-        kv_lora_rank=found.kv_lora_rank,
-        qk_rope_head_dim=found.qk_rope_head_dim,
-    )
-
-
 def test_every_fixture_is_checked_and_there_are_at_least_30() -> None:
     names = {path.stem for path in CONFIGS.glob("*.json")}
     assert names == set(EXPECTED) | set(EXPECTED_MLA) | UNKNOWN
@@ -115,7 +98,7 @@ def test_every_fixture_is_checked_and_there_are_at_least_30() -> None:
 def test_kv_cache_within_5_percent(name: str, context: int) -> None:
     full, swa, window, kv_heads, head_dim = EXPECTED[name]
     expected = 2 * kv_heads * head_dim * 2 * (full * context + swa * min(context, window + UBATCH))
-    computed, guessed = kv_cache_bytes(_shape(name), context)
+    computed, guessed = kv_cache_bytes(config_shape(name), context)
     assert not guessed
     assert computed == pytest.approx(expected, rel=0.05), name
 
@@ -123,7 +106,7 @@ def test_kv_cache_within_5_percent(name: str, context: int) -> None:
 @pytest.mark.parametrize("context", [4096, 32768])
 def test_mla_caches_the_latent(context: int) -> None:
     for name, (layers, latent) in EXPECTED_MLA.items():
-        computed, guessed = kv_cache_bytes(_shape(name), context)
+        computed, guessed = kv_cache_bytes(config_shape(name), context)
         assert not guessed and computed == pytest.approx(layers * context * latent * 2, rel=0.05)
         dense = 2 * layers * context * 16 * 128 * 2
         assert computed < dense / 7  # the reason MLA exists
@@ -137,7 +120,7 @@ def test_unknown_text_config_is_not_guessed_from_the_vision_tower() -> None:
 
 def test_quantized_cache_scales_every_rule() -> None:
     for name in ("gemma-3-27b-it", "Qwen3.5-35B-A3B-text", "deepseek_v2_lite", "llama3_1_8b"):
-        f16, _ = kv_cache_bytes(_shape(name), 32768)
-        q8, _ = kv_cache_bytes(_shape(name), 32768, "q8_0")
-        q4, _ = kv_cache_bytes(_shape(name), 32768, "q4_0")
+        f16, _ = kv_cache_bytes(config_shape(name), 32768)
+        q8, _ = kv_cache_bytes(config_shape(name), 32768, "q8_0")
+        q4, _ = kv_cache_bytes(config_shape(name), 32768, "q4_0")
         assert q8 == pytest.approx(f16 * 1.0625 / 2) and q4 == pytest.approx(f16 * 0.5625 / 2)
