@@ -311,12 +311,12 @@ def _named_models(text: str, family_only: bool, in_story: bool = False) -> list[
     a capitalised family alone ("Mixtral") only when `family_only`; in the story too when `in_story`."""
     named = []
     aside = _mentioned_spans(_lower(text)) + ([] if in_story else _story_spans(_lower(text)))
-    sized = _SIZE_ANYWHERE_RE.search(text) is not None
     for match in _NAMED_MODEL_RE.finditer(text):
         model = match.group("model").rstrip(".,;:!?)")
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
         after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
+        sized = _SIZE_ANYWHERE_RE.search(text, max(0, match.start() - 24), match.end() + 24) is not None
         if not _SIZE_IN_NAME_RE.search(model) and "/" not in model and sized:
             continue  # "qwen2.5 от 14b для кодинга": a family with a size bound, not one model
         if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb)):
@@ -346,6 +346,9 @@ def _settle_intent(scan: _Scan) -> None:
         found.intent = "model_info" if found.base_model else None
     if found.intent == "model_info" and found.memory_gb is None:
         found.memory_kind = None  # "how many GB does llama3 need, and RAM requirements?" states no budget
+    if found.base_model:  # the family of the model the request is about is no wish, wherever it is named
+        own = set(_family_words(_lower(found.base_model)))
+        found.families = [family for family in found.families if family not in own]
     if found.intent == "fit" and found.base_model:
         found.params_min_b = found.params_max_b = None  # the sizes of the model asked about are no wish
     if found.intent == "model_info":
