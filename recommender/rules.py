@@ -190,9 +190,9 @@ _OTHER_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?!(?i:rtx|gtx|gen|ddr|pcie|cuda|gpt-?[345]|claude|gemini)\d?)[A-Za-z]{3,}+\d[\w.\-]{0,30}+)"
 )
 _FIT_CUE_RE = re.compile(
-    r"(?i:(?<![a-z])(?:does|do|will|would|can|could|is\s+it\s+possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
+    r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
     r"|handle|infer|deploy|serve|host)(?:s|ning|ing|ed|d)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
-    r"|(?P<need>required\s+to\s+(?:run|fit)|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
+    r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
 )
 _DERIVED_ASK_RE = re.compile(
@@ -216,10 +216,14 @@ _INFO_CUE_RE = re.compile(
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
     r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
 )
+_COMMERCIAL_USE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:used|usable|use|available|allowed|open|eligible)\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:\w+\s+)?"
+    r"commercial|commercial\s+licen[cs]\w*)"
+)
 # A question about one named model ("Have all models of qwen2 been fine-tuned for role-play?"), unless it asks
 # which model to take; "what other models ... than X I use" asks for alternatives to it.
 _ASKS_WHICH_RE = re.compile(
-    r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?)(?![a-z])"
+    r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?|choices?|options?)(?![a-z])"
     r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead|need|want|looking\s+for)(?![a-z])"
     r"|is\s+there\s+(?:a|an|any)(?![a-z])|(?<![a-z])(?:any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
     r"|какую|какая|какие|посовет|подскаж|лучш)"
@@ -254,8 +258,9 @@ def _intent(scan: _Scan) -> None:
         return
     text = scan.original
     fit = _FIT_CUE_RE.search(text)
-    info = _INFO_CUE_RE.search(text)
     asks_which = _ASKS_WHICH_RE.search(text)
+    # "can these be used in commercial applications?": a question about the thread's model, unless it asks which
+    info = _INFO_CUE_RE.search(text) or (not asks_which and "?" in text and _COMMERCIAL_USE_RE.search(text))
     question = "?" in text and not asks_which
     if _OTHER_MODELS_RE.search(text):
         named = _named_models(text, family_only=True, in_story=True)  # "use other models? Gemma is dumb"
@@ -274,7 +279,7 @@ def _intent(scan: _Scan) -> None:
     if not named and fit:  # "how to run r1 on a 4090?": the name between the verb and the hardware
         named = [(m.group("model"), m.start("model")) for m in _RUN_MODEL_RE.finditer(text) if _model_like(m)][:1]
     if not named:
-        if fit and found.intent is None and _DEFINITE_RE.search(text):
+        if fit and found.intent is None and (_DEFINITE_RE.search(text) or not asks_which):
             # "is it possible to run 7B on a MacBook?", "requirements to run the models": the thread's model
             found.intent = "model_info" if fit.group("need") else "fit"  # type: ignore[assignment]
             if fit.group("need"):
