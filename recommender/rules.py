@@ -351,6 +351,8 @@ def _settle_intent(scan: _Scan) -> None:
         found.intent = "model_info" if found.base_model else None
     if found.intent == "model_info" and found.memory_gb is None:
         found.memory_kind = None  # "how many GB does llama3 need, and RAM requirements?" states no budget
+    if found.intent == "derived" and found.memory_gb is None and found.memory_kind == "vram":
+        found.memory_kind = None  # "a quantized version to run on a lower end GPU": no budget (CPU-only stays)
     if found.base_model:  # the family of the model the request is about is no wish, wherever it is named
         own = set(_family_words(_lower(found.base_model)))
         found.families = [family for family in found.families if family not in own]
@@ -365,7 +367,9 @@ def _settle_intent(scan: _Scan) -> None:
 _MEMORY_UNIT = (
     r"(?P<unit>tb|тб|терабайт\w*|gb|gib|gigs?|gigz|gigabytes?|gbs|g|гб|гиг\w*|гигабайт\w*|mb|mib|мб|мегабайт\w*)"
 )
-_MEMORY_RE = re.compile(rf"(?<![\w.]){_NUMBER}\s*+(?:-\s*+)?{_MEMORY_UNIT}(?![a-zа-я])")
+_MEMORY_RE = re.compile(
+    rf"(?<![\w.]){_NUMBER}\s*+(?:-\s*+)?(?:{_MEMORY_UNIT}(?![a-zа-я])|(?=v-?ram(?![a-z])|видеопамят))"
+)  # a number right before "VRAM" is in GB ("does this work for 12 VRAM?")
 _VRAM_WORDS = _words(
     r"vram|v-ram|video\s*+(?:memory|ram|card)|gpu|graphics\s*+card|видеопамят\w*|видео\s*+памят\w*|видюх\w*|видеокарт\w*"
     r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
@@ -390,10 +394,10 @@ _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occ
 _USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
-_EACH_RE = re.compile(r"(?<!\s)\s*+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
+_EACH_RE = re.compile(r"(?<!\s)\s*+(?:v-?ram\s++)?+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
     r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
-    r"|on\s++(?:the\s++)?cpu|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
+    r"|on\s++(?:the\s++|my\s++|a\s++)?cpus?(?![a-z])|cpu[\s-]++(?:version|inference)|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
     r"|на\s+процессоре|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:require|need)\s+(?:a\s+)?(?:gpu|graphics\s+card)"
 )
 _APPLE_WORDS = _words(
@@ -428,7 +432,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         if fraction and len(whole) == 4 and whole[:2] in ("19", "20"):
             number = fraction  # "MacBook Pro 2026,32G": a year, then the memory
         value = _float(number)
-        unit = match.group("unit")
+        unit = match.group("unit") or "g"
         if unit[0] in "tт":
             value *= 1024
         elif unit[0] in "mм" and value >= 128:
