@@ -31,7 +31,8 @@ Merge = Literal["rules", "fill", "single", "union"]
 # "union": list values of both, the rules' first. Keys absent here are the rules' alone.
 MERGE_POLICY: dict[str, Merge] = {
     "tasks": "single",
-    "sort": "fill",
+    "sort": "rules",  # the model's sorts were mostly invented ("biggest model" read as smallest): sort F1 on the
+    # labelled eval split 0.956 with them, 0.989 without; the real dev split the same either way (0.842)
     "commercial": "fill",
     "uncensored": "fill",
     "base_model": "fill",
