@@ -127,6 +127,7 @@ _BASE_RE = re.compile(
 )
 _WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might)\s*$")
 _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
+_DESCRIBES_RE = re.compile(r"(?<![a-z])(?:is|are|was|were|it'?s|seems|being)\s+(?:\w+\s+)?$")
 _MODELISH_RE = re.compile(r"\d|/|-|chatgpt|claude|gemini|copilot|grok", re.IGNORECASE)
 # The name is a whole token (spaces follow it, and it starts the token: a name that starts after a ":" would
 # be read again from every ":"): with a digit (looked for ahead, then taken whole) or one slash.
@@ -155,6 +156,8 @@ def _base_model(scan: _Scan) -> None:
         before = scan.original[max(0, match.start() - 12) : match.start()].lower()
         if match.group(0).lower().startswith("like") and _WANT_RE.search(before):
             continue  # "I'd like Qwen 7B" is a wish, not a comparison
+        if _BASED_ON_RE.match(match.group(0)) and _DESCRIBES_RE.search(before):
+            continue  # "the 1.5 is based on llama2" describes a model; "models based on llama2" asks for them
         scan.found.base_model = model
         lead = match.group(0)[: match.start("model") - match.start()].strip()
         scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) else "alternatives"
@@ -220,6 +223,11 @@ _COMMERCIAL_USE_RE = re.compile(
     r"(?i:(?<![a-z])(?:used|usable|use|available|allowed|open|eligible)\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:\w+\s+)?"
     r"commercial|commercial\s+licen[cs]\w*)"
 )
+# The model a licence question is about: "Is LLaVA 1.5 available for commercial use?", "can Mistral be used ..."
+_USE_SUBJECT_RE = re.compile(
+    r"(?<![a-z])(?i:is|are|can)\s++(?P<model>[A-Z][\w.\-]*+(?:\s++\d[\w.]*+)?+)\s++(?i:be\s++)?+"
+    r"(?i:available|usable|used|allowed|licensed|open|eligible)\s++(?i:for|in|commercially)"
+)
 # A question about one named model ("Have all models of qwen2 been fine-tuned for role-play?"), unless it asks
 # which model to take; "what other models ... than X I use" asks for alternatives to it.
 _ASKS_WHICH_RE = re.compile(
@@ -274,6 +282,9 @@ def _intent(scan: _Scan) -> None:
     if info:
         found.intent = "model_info"  # "can this model be used commercially?"
     named = _named_models(text, family_only=bool(fit or info))
+    subject = _USE_SUBJECT_RE.search(text) if info else None
+    if subject and not _GPU_NAME_RE.match(subject.group("model")):  # "Is LLaVA 1.5 available for commercial use?"
+        named = [(subject.group("model"), subject.start("model"))] + named
     if not named and info:
         named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
     if not named and fit:  # "how to run r1 on a 4090?": the name between the verb and the hardware
@@ -600,7 +611,7 @@ _QUANT_RE = re.compile(
     r"|(?<![a-z0-9])q(?P<kbits>[2-8])k_(?P<ksize>[sml])(?![a-z0-9])|(?<![\w.])(?P<legacy>[458])_(?P<lv>[01])(?![\w.])"
     r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
     r"|(?<![\w.])(?P<bits>[2-8])[\s-]*+(?:bits?|бит\w*)(?![a-z])"
-    r"|(?<![a-z0-9])int(?P<int>[48])(?![a-z0-9])"
+    r"|(?<![a-z0-9])int-?(?P<int>[48])(?![a-z0-9])"
     r"|(?<![a-z0-9])(?P<float>bf16|fp16|f16|fp32|f32)(?![a-z0-9])"
 )
 
@@ -777,14 +788,15 @@ def _billions(value: str, unit: str | None) -> float:
 
 
 _PARAMS_LIST_RE = re.compile(
-    r"(?<![\w.])(?P<low>\d++(?:\.\d++)?+)\s*+b(?:\s*+/\s*+\d++(?:\.\d++)?+\s*+b){0,5}+\s*+/\s*+(?P<high>\d++(?:\.\d++)?+)\s*+b(?![a-z])"
+    r"(?<![\w.])(?P<low>\d++(?:\.\d++)?+)\s*+b(?:\s*+/\s*+\d++(?:\.\d++)?+\s*+b){1,6}+(?![a-z])"
 )
 
 
 def _params(scan: _Scan) -> None:
     found = scan.found
     for match in scan.take(_PARAMS_LIST_RE):  # "1B/2B/3B": the span of the sizes listed
-        low, high = _float(match.group("low")), _float(match.group("high"))
+        sizes = re.findall(r"\d+(?:\.\d+)?", match.group(0))  # the last size listed is the top
+        low, high = _float(match.group("low")), _float(sizes[-1])
         if 0 < low <= high:
             found.params_min_b, found.params_max_b = low, high
     for match in scan.take(_PARAMS_RANGE_RE):
