@@ -875,7 +875,7 @@ def _families(scan: _Scan) -> None:
 
 _TASK_WORDS: dict[str, str] = {
     r"(?:cod(?:e|es|ing|er|ers)|programm(?:ing|er|ers)|program\s+(?:code|in)|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
-    r"|swift|scripts?|developer|software\s+dev\w*|autocomplete|copilot|debug\w*|refactor\w*)(?![a-z])"
+    r"|swift|scripts?|developer|software\s+dev\w*|auto-?complet\w*|code\s+complet\w*|copilot|debug\w*|refactor\w*)(?![a-z])"
     r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
     r"(?:chat|chats|chatbot|chatting|assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
     r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
@@ -883,7 +883,7 @@ _TASK_WORDS: dict[str, str] = {
     r"|диалог\w*|разговор\w*": "chat",
     r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
     r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
-    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
+    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
     r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
     r"|notes|wiki)|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
     rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*": "rag",
@@ -994,7 +994,7 @@ def _uncensored(scan: _Scan) -> None:
 
 
 _SORT_WORDS: dict[str, str] = {
-    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
+    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?|recommendations?|advice|regards|wishes|guess))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
     r"|highest[\s-]+(?:rated|scoring|quality|recommended)|most\s+recommended|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
     r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
     r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
