@@ -185,7 +185,8 @@ _DERIVED_AFTER_RE = re.compile(
 _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
-    r"|codellama|vicuna|gpt-oss)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|codellama|vicuna|gpt-oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
+    r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
@@ -202,7 +203,9 @@ _DERIVED_ASK_RE = re.compile(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:\w+\s+){0,2}?(?:versions?|models?"
     r"|quants?)\s+(?:of|for)(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
-    r"|quants?|versions?)(?![a-z]))"
+    r"|quants?|versions?)(?![a-z])"
+    r"|(?<![a-z])(?:change|convert|quantize|quantise|turn)\s+(?:\S+\s+){0,3}?(?:to|into)\s+(?:i?q[2-8]|[2-8][\s-]?bits?|gguf"
+    r"|awq|gptq|exl2|mlx)(?![a-z]))"
 )
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
 _DEFINITE_RE = re.compile(
