@@ -200,7 +200,7 @@ _FIT_CUE_RE = re.compile(
     r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
 )
 _DERIVED_ASK_RE = re.compile(
-    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:\w+\s+){0,2}?(?:versions?|models?"
+    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:versions?|models?"
     r"|quants?)\s+(?:of|for)(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
     r"|quants?|versions?)(?![a-z])"
