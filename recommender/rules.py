@@ -619,9 +619,20 @@ _QUANT_RE = re.compile(
 )
 
 
+# A quant level followed by the size it makes ("which in bf16 is 26GB", "the Q8 version, which would consume around
+# 35GB"): what a model takes at that precision, not the level wished.
+_SIZED_AT_RE = re.compile(
+    r"[^.?!\n\d]{0,30}?(?<![a-z])(?:is|are|=|takes?|needs?|uses?|consumes?|requires?|occupies)\s++(?:about\s++|around\s++"
+    r"|roughly\s++|~\s*+)?\d++(?:[.,]\d++)?+\s*+(?:gb|gib|g)(?![a-z])"
+)
+
+
 def _quants(scan: _Scan) -> None:
     found = []
+    original = _lower(scan.original)
     for match in scan.take(_QUANT_RE):
+        if _SIZED_AT_RE.match(original, match.end()):
+            continue
         before, after = scan.window(match.start() - 6, match.start()), scan.window(match.end(), match.end() + 5)
         if re.search(r"(?<![a-z])from\s$", before) and re.match(r"\s(?:to|на)\s", after):
             continue  # "change X from Q8 to Q6 or something": the Q8 is what there is
