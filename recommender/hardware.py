@@ -67,7 +67,8 @@ class HardwareTable:
     def _gpu_re(self) -> re.Pattern[str]:
         names = sorted(self.vram, key=len, reverse=True)
         alternatives = "|".join(r"\s*".join(map(re.escape, name.split())) for name in names)
-        return re.compile(rf"(?<![\w.]){_COUNT}{_VENDOR}(?P<name>{alternatives})(?:s|'s|\s?(?:rtx|gtx))?(?![\w])")  # "4060rtx" too
+        # a vendor word may follow the number ("4060rtx")
+        return re.compile(rf"(?<![\w.]){_COUNT}{_VENDOR}(?P<name>{alternatives})(?:s|'s|\s?(?:rtx|gtx))?(?![\w])")
 
     @cached_property
     def _keys(self) -> dict[str, str]:

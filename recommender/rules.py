@@ -287,7 +287,7 @@ def _intent(scan: _Scan) -> None:
     named = _named_models(text, family_only=bool(fit or info))
     subject = _USE_SUBJECT_RE.search(text) if info else None
     if subject and not _GPU_NAME_RE.match(subject.group("model")):  # "Is LLaVA 1.5 available for commercial use?"
-        named = [(subject.group("model"), subject.start("model"))] + named
+        named = [(subject.group("model"), subject.start("model")), *named]
     if not named and info:
         named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
     if not named and fit:  # "how to run r1 on a 4090?": the name between the verb and the hardware
