@@ -89,6 +89,10 @@ def reason_text(reason: Reason, lang: str) -> str:
         if values["kind"] == "unified":
             where = words["on_gpu"] if level == "gpu" else FIT_LEVELS.get(lang, FIT_LEVELS["en"])["cpu"]
         usable = words["usable"].format(**values) if values.get("usable_gb") else ""
+        if level == "no":
+            return words["fits_no"].format(
+                **{**values, "context": _context_text(values["context"]), "kind": words[values["kind"]]}, usable=usable
+            )
         if level == "partial" and values.get("offload_gb") is not None:
             return words["fits_offload"].format(**{**values, "context": _context_text(values["context"])})
         return words["fits"].format(

@@ -272,6 +272,8 @@ REASONS: dict[str, dict[str, str]] = {
         "fits": "{quant} {weights_gb:.1f} GB + {kv_gb:.1f} GB KV at {context} + {overhead_gb:.1f} GB runtime = "
         "{needed_gb:.1f} GB ≤ {budget_gb:g} GB {kind}{usable}: runs {where}",
         "usable": " ({usable_gb:.1f} GB usable by the GPU)",
+        "fits_no": "{quant} {weights_gb:.1f} GB + {kv_gb:.1f} GB KV at {context} + {overhead_gb:.1f} GB runtime = "
+        "{needed_gb:.1f} GB > {budget_gb:g} GB {kind}{usable}: does not fit, even at its smallest usable file",
         "fits_offload": "{quant} {weights_gb:.1f} GB + {kv_gb:.1f} GB KV at {context} + {overhead_gb:.1f} GB runtime = "
         "{needed_gb:.1f} GB: {budget_gb:g} GB on the GPU, {offload_gb:.1f} GB offloaded to the {ram_gb:g} GB of RAM "
         "you stated (slower than a full fit)",
@@ -316,6 +318,8 @@ REASONS: dict[str, dict[str, str]] = {
         "fits": "{quant} {weights_gb:.1f} ГБ + {kv_gb:.1f} ГБ KV на {context} + {overhead_gb:.1f} ГБ среда = "
         "{needed_gb:.1f} ГБ ≤ {budget_gb:g} ГБ {kind}{usable}: работает {where}",
         "usable": " (GPU доступно {usable_gb:.1f} ГБ)",
+        "fits_no": "{quant} {weights_gb:.1f} ГБ + {kv_gb:.1f} ГБ KV на {context} + {overhead_gb:.1f} ГБ среда = "
+        "{needed_gb:.1f} ГБ > {budget_gb:g} ГБ {kind}{usable}: не помещается даже в самом малом пригодном файле",
         "fits_offload": "{quant} {weights_gb:.1f} ГБ + {kv_gb:.1f} ГБ KV на {context} + {overhead_gb:.1f} ГБ среда = "
         "{needed_gb:.1f} ГБ: {budget_gb:g} ГБ на GPU, {offload_gb:.1f} ГБ выгружено в указанные вами {ram_gb:g} ГБ ОЗУ "
         "(медленнее, чем целиком на GPU)",

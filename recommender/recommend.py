@@ -205,7 +205,7 @@ class Recommender:
         if filters.quants and "quants" not in skip:
             keep &= view.has_quant(filters.quants)
         keep &= ~view.junk  # test, random-init and checkpoint repos
-        if not filters.uncensored:  # abliterated and uncensored fine-tunes only for those who ask
+        if not filters.uncensored and "uncensored" not in skip:  # abliterated, uncensored: for those who ask
             keep &= ~view.uncensored
         if not _wants_tiny(filters):  # toys (under 0.5B) only for those asking for tiny models
             keep &= ~(view.params < TOY_PARAMS)
@@ -415,7 +415,7 @@ class Recommender:
             files = [
                 f for f in model.files if not filters.quants or any(table.matches(f.quant, q) for q in filters.quants)
             ]
-            shape = _with_geometry(model.shape, underlying.shape)
+            shape = with_geometry(model.shape, underlying.shape)
             fit = None
             if files or model.params:
                 if budget is not None:
@@ -443,7 +443,7 @@ class Recommender:
         return Result(shown, download, fit, 0.0, tuple(reasons(shown, fit, download, budget, filters)))
 
 
-def _with_geometry(shape: Shape, base: Shape) -> Shape:
+def with_geometry(shape: Shape, base: Shape) -> Shape:
     """A quant repo's shape, with the KV geometry of its base model when its own metadata lacks it."""
     if shape.n_layers or not base.n_layers:
         return shape

@@ -42,11 +42,21 @@ def resolve(recommender: Recommender, name: str, limit: int = 5) -> Resolved:
     matches = view.named(words, "name") or view.named(words, "id")  # the repo name first ("mistral" is also an org)
     matches.sort(key=lambda index: -view.downloads[index])
     originals = [index for index in matches if not view.is_quant[index]] or matches
+    named = [index for index in originals if _names_exactly(view.rows[index]["id"], words)]
+    if len(named) == 1:  # "DeepSeek R1 0528" is deepseek-ai/DeepSeek-R1-0528, not its -Qwen3-8B distill
+        return Resolved(named[0])
     if len(originals) == 1 or (
         len(originals) > 1 and view.downloads[originals[0]] >= 10 * max(1.0, view.downloads[originals[1]])
     ):
         return Resolved(originals[0])
     return Resolved(None, tuple(view.rows[index]["id"] for index in originals[:limit]))
+
+
+def _names_exactly(model_id: str, words: list[str]) -> bool:
+    """The repo's name is those words and nothing more, or they with one leading brand word added before them
+    ("Llama 3 8B" names meta-llama/Meta-Llama-3-8B, not its -Instruct nor Llama-3.1-8B)."""
+    name = [word for word in _SPLIT_RE.split(model_id.rpartition("/")[2].lower()) if word]
+    return name == words or (len(name) == len(words) + 1 and name[1:] == words and name[0].isalpha())
 
 
 SCAN_FACTOR = 6  # alternatives looked at per one asked for
