@@ -388,11 +388,23 @@ def say(lang: str, key: str, **values: object) -> str:
     return (table.get(key) or EN[key]).format(**values) if values else table.get(key) or EN[key]
 
 
+def _is_cyrillic(char: str) -> bool:
+    return "а" <= char.lower() <= "я" or char in "ёЁ"
+
+
 def language_of(text: str, client_language: str | None = None) -> Lang:
-    """Russian for Russian requests or Russian Telegram clients, English otherwise."""
+    """Russian for Russian requests or Russian Telegram clients, English otherwise. A request is Russian when
+    Cyrillic makes 30% of its letters, or 30% of its words besides model names and sizes (words with a digit or
+    a slash: "GLM-4.5-Air на 96 ГБ VRAM?" is Russian though most of its letters are Latin)."""
     letters = [char for char in text if char.isalpha()]
-    cyrillic = sum("а" <= char.lower() <= "я" or char in "ёЁ" for char in letters)
+    cyrillic = sum(_is_cyrillic(char) for char in letters)
     if letters and cyrillic / len(letters) >= 0.3:
+        return "ru"
+    words = [word for word in text.split() if not any(c.isdigit() or c == "/" for c in word)]
+    worded = [[char for char in word if char.isalpha()] for word in words]
+    worded = [chars for chars in worded if chars]
+    russian = sum(2 * sum(_is_cyrillic(char) for char in chars) > len(chars) for chars in worded)
+    if worded and russian / len(worded) >= 0.3:
         return "ru"
     if not letters and (client_language or "").lower().startswith(("ru", "uk", "be", "kk")):
         return "ru"

@@ -64,4 +64,7 @@ def test_reply_language() -> None:
     assert language_of("best commercial 16GB llama model", "ru") == "en"
     assert language_of("🦙🦙", "ru-RU") == "ru" and language_of("🦙🦙", "en") == "en"
     assert language_of("qwen 7b для кода") == "ru"
+    assert language_of("GLM-4.5-Air на 96 ГБ VRAM?") == "ru"  # the Latin letters are a model name and a unit
+    assert language_of("Qwen3.5-27B on a 4090 with 64k context?", "ru") == "en"
+    assert language_of("Mixtral-8x7B-Instruct-v0.1 vs Qwen/Qwen2.5-72B-Instruct (ru)") == "en"
     assert say("ru", "relaxed", relaxed="языки").startswith("Под все условия")
