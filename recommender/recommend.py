@@ -78,6 +78,11 @@ class RecommendOptions:
     now_days: float | None = None  # "today" in days since the epoch (tests pin it)
 
 
+# "newest": models released within this many days of each other count as one release (a lab's sizes of one
+# generation come out days apart): the best of the latest release first, not its smallest size uploaded last.
+NEWEST_WINDOW_DAYS = 30.0
+
+
 @dataclass(frozen=True, slots=True)
 class Download:
     repo: str
@@ -249,8 +254,9 @@ class Recommender:
         view = self.view
         if filters.sort == "trending":
             key = -view.trend[indices] - 1e-9 * view.downloads[indices]
-        elif filters.sort == "newest":
-            key = -np.nan_to_num(view.created[indices], nan=-1e9)
+        elif filters.sort == "newest":  # the latest release window first, the best of it first within it
+            window = np.floor(np.nan_to_num(view.created[indices], nan=-1e9) / NEWEST_WINDOW_DAYS)
+            return indices[np.lexsort((-self.scores(indices, relevance), -window))]
         elif filters.sort == "popular":
             key = -view.downloads[indices]
         elif filters.sort == "fastest":  # fewest bytes read per token first; re-sorted by estimated speed below
