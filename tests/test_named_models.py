@@ -80,3 +80,11 @@ def test_two_models_compared_by_their_bare_names(service: Sommelier) -> None:
 def test_a_fuzzy_name_resolves_to_the_model_it_spells(service: Sommelier, name: str, expected: str) -> None:
     found = resolve(service.recommender, name)
     assert found.index is not None and service.recommender.view.rows[found.index]["id"] == expected
+
+
+def test_newest_is_the_best_of_the_latest_release_not_its_last_upload(service: Sommelier) -> None:
+    """Qwen 3.5's small sizes were uploaded six days after its 27B and 35B-A3B: "newest" means that release, the
+    best of it that fits first."""
+    answer, _ = service.ask("newest qwen model for 48gb")
+    first = answer.results[0].model
+    assert first.id.startswith("Qwen/Qwen3.5-") and (first.params or 0) > 20e9, first.id
