@@ -21,6 +21,7 @@ _COUNT = (
     r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|multiple|several|many|some|multi|несколько|нескольких"
     r"|две|два|двумя|двух|три|тремя|трех|четыре|четырьмя|восемь|пара)\s*+(?:[x×х*]\s*+)?)?"
 )
+_LAPTOP_RE = re.compile(r"(?<![a-z])(?:laptops?|notebooks?|mobile)(?![a-z])|ноутбук")
 _WORD_COUNTS = {
     "two": 2, "three": 3, "four": 4, "eight": 8, "dual": 2, "twin": 2, "quad": 4,
     "две": 2, "два": 2, "двумя": 2, "двух": 2, "три": 3, "тремя": 3, "трех": 3, "четыре": 4, "четырьмя": 4,
@@ -90,6 +91,8 @@ class HardwareTable:
         for match in self._gpu_re.finditer(text):
             name = " ".join(match.group("name").split())
             key = self._keys.get(name.replace(" ", ""), name)
+            if f"{key} laptop" in self.vram and _LAPTOP_RE.search(text):
+                key = f"{key} laptop"  # "my laptop has an rtx 3050": the laptop card (4 GB), not the desktop one
             count_word = match.group("count")
             count = 1
             if count_word:

@@ -17,6 +17,7 @@ tests/test_rules_fuzz.py times every regex here on generated hostile text.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -117,12 +118,13 @@ _BASE_LEADS = (
     r"instead\s+of|(?<![\w'])like|same\s+as",
     rf"аналог{_REST}|альтернатив{_REST}|замен{_REST}|похож{_REST}|подобн{_REST}"
     r"|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
+    rf"(?:дообучен|квантован|квантизован|уменьшен|сжат){_REST}\s++(?:верси|вариант|модел|сборк){_REST}",
     rf"(?<![а-я])как|вместо|файнтюн{_REST}|дообучен{_REST}|кванты|квантовки|квантизаци{_REST}|производн{_REST}"
     r"|на\s+базе|на\s+основе|вроде|типа",
 )
 _BASE_RE = re.compile(
     _WORD_START + r"(?i:(?:" + "|".join(_BASE_LEADS) + r")"  # a lead starts a word ("dissimilar" is no lead)
-    r"\s++(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++)?(?:the\s++)?)"
+    r"\s++(?:есть\s++)?+(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++|у\s++|от\s++)?(?:the\s++)?)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
 _WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might)\s*$")
@@ -174,7 +176,8 @@ def _base_model(scan: _Scan) -> None:
 
 _DERIVED_LEAD_RE = re.compile(
     r"^(?i:fine-?tunes?|finetuned|fine-?tuned|quants?|quantizations?|quantized|merges?|derivatives?|variants?|ggufs?"
-    r"|versions?|descendants?|children|derived|based|built|файнтюн|дообучен|кванты|квантовки|квантизаци|производн"
+    r"|versions?|descendants?|children|derived|based|built|файнтюн|дообучен|квантован|квантизован|уменьшен|сжат"
+    r"|кванты|квантовки|квантизаци|производн"
     r"|на\s+базе|на\s+основе)"
 )
 _DERIVED_AFTER_RE = re.compile(
@@ -187,7 +190,7 @@ _NAMED_MODEL_RE = re.compile(
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
     r"|codellama|vicuna|gpt-oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
     r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
-    r"|base|pro|turbo|vision|distill))(?![\w.])){0,3}+)"
+    r"|base|pro|turbo|vision|distill|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
 _OTHER_NAME_RE = re.compile(
@@ -197,7 +200,8 @@ _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
     r"|handle|infer|deploy|serve|host)(?:s|ning|ing|ed|d)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
-    r"|requirements?|how\s+many\s+gb|сколько\s+(?:нужно\s+)?памят\w*)|пойд[её]т\s+ли|потянет|влезет|запустится|хватит\s+ли)"
+    r"|requirements?+(?!\s*+:)|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
+    r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
 )
 _DERIVED_ASK_RE = re.compile(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:versions?|models?"
@@ -218,7 +222,7 @@ _FIT_IT_RE = re.compile(
     r"(?:work|run|fit|load|boot|handle|be\s+(?:run|deployed|loaded|used|served|hosted)))"
 )
 _INFO_CUE_RE = re.compile(
-    r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
+    r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|licen[cs]e\s+(?:allows?|permits?)|licensing\s+(?:fees?|terms)|royalt\w+|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
     r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
 )
@@ -267,6 +271,8 @@ def _intent(scan: _Scan) -> None:
     if _COMPARE_RE.search(scan.original) and len(_named_models(scan.original, family_only=True)) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
         return
+    if _either(scan):
+        return
     text = scan.original
     fit = _FIT_CUE_RE.search(text)
     asks_which = _ASKS_WHICH_RE.search(text)
@@ -289,9 +295,11 @@ def _intent(scan: _Scan) -> None:
     if subject and not _GPU_NAME_RE.match(subject.group("model")):  # "Is LLaVA 1.5 available for commercial use?"
         named = [(subject.group("model"), subject.start("model")), *named]
     if not named and info:
-        named = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)][:1]
+        named = _other_names(text)[:1]
     if not named and fit:  # "how to run r1 on a 4090?": the name between the verb and the hardware
         named = [(m.group("model"), m.start("model")) for m in _RUN_MODEL_RE.finditer(text) if _model_like(m)][:1]
+    if not named and fit:  # "with Wizcoder-15B 4-bit, do I need GPU?": a name with its size
+        named = [item for item in _other_names(text) if _SIZE_IN_NAME_RE.search(item[0])][:1]
     if not named:
         if fit and found.intent is None and (_DEFINITE_RE.search(text) or not asks_which):
             # "is it possible to run 7B on a MacBook?", "requirements to run the models": the thread's model
@@ -308,6 +316,62 @@ def _intent(scan: _Scan) -> None:
         scan.blank(start, start + len(model))
 
 
+# Two models offered as a choice: "Qwen3-30B-A3B or Gemma 3 27B for coding?", "Qwen3-Coder или Devstral?"
+_EITHER_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?i:or|или|либо|/)\s*+")
+_WHICH_OF_RE = re.compile(r"\?|(?i:(?<![a-z])better(?![a-z])|лучше)")
+
+
+def _either(scan: _Scan) -> bool:
+    """Compare when the first two models named (in the asking part) stand side by side joined by "or"."""
+    named = sorted(_named_models(scan.original, family_only=True), key=lambda item: item[1])
+    for (first, start), (other, second) in itertools.pairwise(named):
+        versions = any(char.isdigit() or char == "/" for char in first + other)  # "Codestral or Vicuna": families
+        if (versions or _WHICH_OF_RE.search(scan.original)) and _EITHER_RE.fullmatch(
+            scan.original, start + len(first), second
+        ):
+            scan.found.intent = "compare"
+            for model, at in named:
+                scan.blank(at, at + len(model))  # the compared models' families and sizes are no wish
+            return True
+    return False
+
+
+def _other_names(text: str) -> list[tuple[str, int]]:
+    """Names of models outside the family vocabulary, for a question about one ("blenderbot3",
+    "L3-8B-Stheno-v3.2"), in order of appearance."""
+    found = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)]
+    for match in _JOINED_NAME_RE.finditer(text):
+        name = match.group("model").rstrip(".,;:!?)")
+        letters = sum(char.isalpha() for char in name)
+        if letters >= 3 and any(char.isdigit() for char in name) and not _not_a_model(name.lower()):
+            found.append((name, match.start()))
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+_JOINED_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Za-z][A-Za-z0-9]*+(?:[\-_.][A-Za-z0-9]++){1,8}+)")
+
+
+def _not_a_model(name: str) -> bool:
+    """A size ("7b"), a card ("rtx-3090"), a quant ("q4_k_m"), a version ("v1.5") or a file name."""
+    return bool(
+        _SIZE_ANYWHERE_RE.fullmatch(name)
+        or _GPU_NAME_RE.match(name)
+        or _QUANT_RE.fullmatch(name)
+        or _NOT_MODEL_RE.fullmatch(name)
+        or name.endswith(_FILE_ENDINGS)
+    )
+
+
+# Versions, files, licences and other things with digits that are no model ("Apache-2.0", "DDR4-3200", "fp8")
+_NOT_MODEL_RE = re.compile(
+    r"(?<![\w.\-])(?:v?\d[\d.]*+|(?:apache|mit|gpl|agpl|lgpl|bsd|cc|mpl|openrail|ddr|lpddr|gddr|pcie|cuda|rocm|python"
+    r"|ubuntu|windows|win|macos|ios|android|x86|arm|sm|fp|bf|int|utf|iso|gen|usb|hdmi|wifi|covid|gpt|claude|gemini)"
+    r"[\-_.]?+\d\S*+)"
+)
+_FILE_ENDINGS = (".py", ".json", ".gguf", ".bin", ".safetensors", ".md", ".txt", ".sh", ".cpp", ".exe", ".zip")
+
+
 _RUN_MODEL_RE = re.compile(
     r"(?i:(?<![a-z])(?:run|running|load|loading|deploy|deploying|use|using)\s++(?P<model>[a-z][\w.\-/:]{0,40}+)\s++"
     r"(?:on|with|in|using)\s)"
@@ -317,12 +381,7 @@ _RUN_MODEL_RE = re.compile(
 def _model_like(match: re.Match[str]) -> bool:
     """A name with a digit that is no size ("7b"), card ("rtx3090") or quant ("q4_k_m")."""
     name = match.group("model").lower()
-    return (
-        any(char.isdigit() for char in name)
-        and not _SIZE_ANYWHERE_RE.fullmatch(name)
-        and not _GPU_NAME_RE.match(name)
-        and not _QUANT_RE.fullmatch(name)
-    )
+    return any(char.isdigit() for char in name) and not _not_a_model(name)
 
 
 def _named_models(text: str, family_only: bool, in_story: bool = False) -> list[tuple[str, int]]:
@@ -355,11 +414,44 @@ _RUNTIME_NAMES = frozenset(("llama.cpp", "llamacpp", "llama-cpp", "llama-server"
 _TRAILING_WORDS = frozenset(("model", "models", "llm", "llms", "модель", "модели", "but", "and", "или", "и", "но"))
 
 
+# "gpt-oss-120b on 24gb vram and 128gb ram": a model named right before the hardware it is to run on, in a short
+# request that asks for nothing else, is a fit question without the verb.
+ELLIPTIC_MAX = 160
+_ON_HARDWARE_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?i:on|with|in|using|at|на|с|под)\s")
+_ASKS_OTHERS_RE = re.compile(
+    r"(?i:(?<![a-z])(?:better|else|other|instead|alternatives?|similar|like|recomm?[ae]nd\w*|suggest\w*|best|which|what"
+    r"|any|some|models|llms)(?![a-z])|лучше|друг(?:ие|ую|ой|ая)|вместо|посовет|подскаж|как(?:ую|ая|ие|ой)(?![а-я])|модели)"
+)
+
+
+def _elliptic_fit(scan: _Scan) -> None:
+    text = scan.original
+    if _ASKS_OTHERS_RE.search(text):
+        return
+    for name, start in _named_models(text, family_only=False):
+        if _ON_HARDWARE_RE.match(text, start + len(name)):
+            scan.found.base_model, scan.found.intent = name, "fit"
+            return
+
+
+_HOW_MANY_CARDS_RE = re.compile(
+    r"(?i:how\s+many\s+(?:\w+\s+)?(?:gpus?|cards?|graphics\s+cards?)(?![a-z])|сколько\s+(?:нужно\s+)?(?:видеокарт|gpu))"
+)
+
+
 def _settle_intent(scan: _Scan) -> None:
     """A question about a named model's fit needs a budget: without one it asks about the model itself."""
     found = scan.found
+    text = scan.original
+    if _HOW_MANY_CARDS_RE.search(text):
+        found.memory_gb = None  # "how many GPUs (A800 80G) to deploy X?": how many is asked, no budget stated
     if found.intent == "needs":  # type: ignore[comparison-overlap]
         found.intent = "fit" if found.memory_gb is not None else "model_info"
+    info = _INFO_CUE_RE.search(text) or _COMMERCIAL_USE_RE.search(text)
+    if found.intent == "model_info" and found.memory_gb is not None and not (info or found.commercial):
+        found.intent = "fit"  # "gpt-oss-120b with a 4090 and 64gb ram?": whether it runs there
+    if found.intent is None and found.memory_gb is not None and len(text) <= ELLIPTIC_MAX:
+        _elliptic_fit(scan)
     hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"
     if found.intent == "fit" and found.memory_gb is None and not hardware:
         found.intent = "model_info" if found.base_model else None
@@ -372,6 +464,8 @@ def _settle_intent(scan: _Scan) -> None:
         found.families = [family for family in found.families if family not in own]
     if found.intent == "fit" and found.base_model:
         found.params_min_b = found.params_max_b = None  # the sizes of the model asked about are no wish
+    if found.intent == "compare" and found.sort == "best":
+        found.sort = None  # "which is better, X or Y?" asks which of the two, not for an order
     if found.intent == "model_info":
         found.licenses = []  # "the license of X is MIT": what the model carries, not a wish
         found.params_min_b = found.params_max_b = None
@@ -408,6 +502,7 @@ _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occ
 _USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
+_CARD_WITH_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?:with|w/|having|of)\s++(?:only\s++|just\s++)?+")
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:v-?ram\s++)?+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
     r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
@@ -438,6 +533,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     for gpu in gpus:
         scan.blank(gpu.start, gpu.end)
     amounts: list[tuple[float, str | None, int]] = []
+    total = False  # "a total VRAM of 96GB" stated
     for seen, match in enumerate(scan.take(_MEMORY_RE)):
         if seen >= MAX_AMOUNTS:
             continue  # read (and blanked) but not weighed: nobody states more memory sizes than this
@@ -460,6 +556,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             continue  # "7B requires lots of VRAM (> 12GB)": what a model takes
         if _TOTAL_RE.search(before):
             amounts.insert(0, (value, "vram" if gpus or _VRAM_WORDS.search(before) else None, match.start()))
+            total = True
             continue
         each = _EACH_RE.match(text, match.end()) or text[max(0, match.start() - 3) : match.start()] == "по "
         if gpus and gpus[0].count > 1 and each:
@@ -469,7 +566,14 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         after = text[match.end() : match.end() + 30]
         after = after[: next((i for i, char in enumerate(after) if char.isdigit()), len(after))]  # to the next number
         card = next((g for g in gpus if 0 <= match.start() - g.end <= 3), None)  # "RTX 3090 24GB"
-        if card is not None and not _RAM_WORDS.search(after[:12]):
+        joined = next(
+            (g for g in gpus if value == g.memory_gb and _CARD_WITH_RE.fullmatch(text, g.end, match.start())), None
+        )  # "2 1080ti with 11 gb ram", "2 RTX A6000s with 48GB memory": the cards' own memory
+        if joined is not None:
+            kind = "vram"
+            if joined.count > 1:
+                value *= joined.count
+        elif card is not None and not _RAM_WORDS.search(after[:12]):
             kind = "vram"
             if card.count > 1 and value == card.memory_gb and not each:
                 value *= card.count  # "two RTX 3090 24GB": the card's own memory, per card
@@ -482,7 +586,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             kind = "ram"  # "Ram: Corsair ... 96GB"
         if kind != "ram" and gpus and _CPU_NAME_RE.search(text[max(0, match.start() - 25) : match.start()]):
             kind = "ram"  # "GPU-12GB, Ryzen 5500, 64GB": the system's memory
-        if kind == "vram" and _RAM_WORDS.search(_JOINED_RE.split(text[match.end() : match.end() + 12], 1)[0]):
+        ram_after = _RAM_WORDS.search(_JOINED_RE.split(text[match.end() : match.end() + 12], 1)[0])
+        if joined is None and kind == "vram" and ram_after:
             kind = "ram"  # "24GB RAM", but not "RTX 4090 24GB + DDR4 64GB"
         if kind is None and _RAM_BEFORE_RE.search(text[max(0, match.start() - 14) : match.start()]):
             kind = "ram"  # "DDR4 64GB", "RAM: 32GB"
@@ -507,6 +612,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         vram = [amount for amount in amounts if amount[1] == "vram"]
         scan.found.memory_gb = (vram or amounts)[0][0]
         cards = [amount for amount in vram if any(0 <= amount[2] - g.end <= 3 for g in gpus)]
+        if cards and not total:
+            scan.found.memory_gb = cards[0][0]  # "68GB vram (my estimate) ... 3 x RTX 3090 (72GB vram)": the card's
         if len(cards) >= 2 and _JOINED_RE.search(text[cards[0][2] : cards[1][2]]):
             scan.found.memory_gb = cards[0][0] + cards[1][0]  # "RX 9070 XT 16GB + 3060ti 8GB": both cards
         ram = [amount for amount in amounts if amount[1] == "ram"]
@@ -672,7 +779,7 @@ def _formats(scan: _Scan) -> None:
 # ---------------------------------------------------------------- mentioned, not wanted
 # What the user has tried, uses now or rejects: the rest of that clause names no wish (sizes, families, quants).
 _MENTIONED_RE = re.compile(
-    r"(?<![a-z])(?:tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
+    r"(?<![a-z])(?:(?<!anyone\s)(?<!someone\s)(?<!you\s)(?<!body\s)tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
     r"|currently\s+(?:use|using|run|running)|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
     r"i\s+(?:currently\s+)?use|my\s+(?=\S*\d)|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
@@ -1008,7 +1115,7 @@ def _uncensored(scan: _Scan) -> None:
 
 
 _SORT_WORDS: dict[str, str] = {
-    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?|recommendations?|advice|regards|wishes|guess))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
+    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?|recommendations?|advice|regards|wishes|guess|bet|effort|part|of\s+luck|of\s+both))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
     r"|highest[\s-]+(?:rated|scoring|quality|recommended)|most\s+recommended|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
     r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
     r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
@@ -1018,7 +1125,7 @@ _SORT_WORDS: dict[str, str] = {
     r"|releases?|ones?|llms?|stuff)|just\s+released|released\s+recently|recently\s+released|свеж\w*|новейш\w*"
     rf"|новые|новых|новинк\w*|что\s+нового|что-(?:нибудь|то)\s+нов\w*|последн{_REST}\s+(?:модел|релиз|верси)\w*"
     r"|недавн\w*": "newest",
-    r"smallest|lightest|tiniest|most\s+compact|least\s+(?:amount\s+of\s+)?(?:resources|memory|ram|vram)|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
+    r"smallest|lightest|tiniest|most\s+compact|(?<!at\s)least\s+(?:amount\s+of\s+)?(?:resources|memory|ram|vram)|самая\s+маленьк\w*|самую\s+маленьк\w*|самые\s+маленьк\w*|"
     rf"самая\s+лёгк\w*|самую\s+легк\w*|самая\s+легк\w*|самые\s+легк\w*|наименьш\w*|минимальн{_REST}\s+по\s+размер\w*": (
         "smallest"
     ),
