@@ -2241,6 +2241,509 @@ def request(ctx: Ctx) -> dict[str, object]:
     return {"text": text, "expect": labels}
 
 
+# ---------------------------------------------------------------- posts: requests written like the real ones
+#
+# About 37% of the requests are posts of several sentences as people write them in issue trackers and forums: a
+# story around the request (models tried, used now, rejected or given as examples: they label nothing, but the
+# runtime one runs in still means its format), hardware and the task stated anywhere, a title on its own line,
+# pasted code or log lines, words of other languages, typos, a year beside a size ("MacBook Pro 2023, 32G"), and
+# the asking sentence first, in the middle or last. Sizes, families, quants, orders and contexts are asked for
+# only in the asking sentence (docs/parse-contract.md, "Mentioned versus wanted"). About one post in six asks
+# about one named model instead: whether it fits the hardware, may be used commercially, what it needs.
+
+POST_SHARE = 0.37
+POST_MAX_CHARS = 600  # the model reads at most this much (recommender.model_parser.MAX_MODEL_CHARS)
+FIT_SHARE = 0.16
+# Keys a post may state in a sentence of its own, anywhere; the others only in the sentence that asks.
+ANYWHERE_KEYS = frozenset(
+    ("memory_gb", "memory_kind", "tasks", "commercial", "licenses", "languages", "uncensored", "formats")
+)
+# Models a story mentions (tried, used, rejected, examples): no family, size or quant of theirs is a wish. No
+# variant name that the family tests look for (Vicuna, Codestral...) and none that says "code".
+MENTIONED_MODELS = (
+    "llama 3.1 8b", "a 70b llama", "Llama-3.3-70B", "llama3.2:3b", "llama2 13b", "mistral 7b",
+    "Mistral-7B-Instruct-v0.2", "mistral-small", "qwen2.5 14b", "Qwen3-30B-A3B", "qwen3:8b", "qwen 32b", "qwen 7b",
+    "gemma3:12b", "gemma 2 9b", "Gemma-3-27B", "phi-3 mini", "phi4", "deepseek-r1:8b", "DeepSeek-R1-Distill-Qwen-7B",
+    "deepseek-r1 14b", "mixtral 8x7b", "gpt-oss-20b", "TinyLlama", "a 13b model", "some 7B models", "a 32b model",
+    "Nous Hermes 2", "dolphin-mixtral", "openchat 3.5", "zephyr-7b-beta", "granite 3.1 8b", "SmolLM2-1.7B", "Yi-34B",
+    "command-r", "falcon 7b", "GPT4All Falcon", "the 70B one", "a 3B model",
+)  # fmt: skip
+MENTION_QUANTS = ("Q4_K_M", "Q8_0", "q4", "4-bit", "Q5_K_M", "fp16", "Q3_K_S", "8bit")
+STORY: dict[str, tuple[str, ...]] = {
+    "en": (
+        "I tried {m} but it was too slow.",
+        "I tried {m}, it was way too slow on my machine.",
+        "I currently use {m}.",
+        "Right now I'm using {m} and it's okay-ish.",
+        "{m} kept crashing after a few prompts.",
+        "Before that I had {m}, it was fine but I want to upgrade.",
+        "My {m} can't follow instructions properly.",
+        "Someone recommended {m}, but it refuses half of my prompts.",
+        "I tested {m} and {m2}, both were meh.",
+        "I gave up on {m} after a week.",
+        "{m} loads, but the answers are pretty dumb.",
+        "I downloaded {m} yesterday and it barely runs.",
+        "Examples I already have: {m}, {m2}, etc.",
+        "I've seen people run things such as {m} or {m2}.",
+        "e.g. {m} or {m2} are too heavy for me.",
+        "Honestly {m} was a disappointment.",
+        "At the moment {m} is what I have installed.",
+        "I used to run {m} and it was slow as hell.",
+    ),
+    "ru": (
+        "Пробовал {m}, но она слишком медленная.",
+        "Сейчас пользуюсь {m}.",
+        "Сейчас стоит {m}, в целом терпимо.",
+        "{m} постоянно вылетает через пару запросов.",
+        "Раньше сидел на {m}, было норм, но хочется большего.",
+        "Мне советовали {m}, но она отказывается отвечать на половину запросов.",
+        "Потестил {m} и {m2}, обе так себе.",
+        "Скачал вчера {m}, еле шевелится.",
+        "Например, {m} или {m2} мне не подошли.",
+        "{m} запускается, но отвечает откровенно тупо.",
+        "Пробовал {m} — медленно и глупо.",
+        "На данный момент у меня установлена {m}.",
+    ),
+}
+# Story sentences about the model the request itself is about (alternatives to it, does it fit): its name stays.
+STORY_SELF: dict[str, tuple[str, ...]] = {
+    "en": (
+        "I currently use {m}.",
+        "I tried {m} but it was too slow.",
+        "Right now I'm using {m} and it's okay-ish.",
+        "{m} kept crashing after a few prompts.",
+    ),
+    "ru": ("Сейчас пользуюсь {m}.", "Пробовал {m}, но она слишком медленная."),
+}
+# The runtime a story model runs in still names its format ("I currently use mistral 7b in ollama" → gguf).
+STORY_RUNTIME: dict[str, tuple[str, ...]] = {
+    "en": (
+        "I currently use {m} in {rt}.",
+        "I run {m} through {rt} right now, but it's too slow.",
+        "Tried {m} in {rt}, it kept crashing.",
+        "I've been using {rt} with {m} for a while.",
+        "In {rt} I have {m} and a couple of others.",
+    ),
+    "ru": (
+        "Сейчас гоняю {m} через {rt}.",
+        "Запускал {m} в {rt}, но тормозит.",
+        "Пробовал {m} через {rt}, постоянно падает.",
+        "В {rt} у меня стоит {m}.",
+    ),
+}
+# How a model behaved: its task words ask for nothing ("7B models work perfectly for chat").
+STORY_REPORT: dict[str, tuple[str, ...]] = {
+    "en": (
+        "{m} works perfectly for {task}, but it's too slow.",
+        "{m} was decent at {task} but nothing special.",
+        "I tried {m} for {task} and it was bad.",
+    ),
+    "ru": ("{m} {task} норм, но очень тормозит.", "Пробовал {m} {task}, получилось плохо."),
+}
+REPORT_TASKS: dict[str, dict[str, str]] = {
+    "en": {"chat": "chat", "code": "coding", "roleplay": "roleplay", "math": "math", "summarization": "summaries",
+           "translation": "translation", "creative-writing": "story writing"},
+    "ru": {"chat": "для чата", "code": "для кода", "roleplay": "для ролевых игр", "math": "для математики",
+           "translation": "для перевода"},
+}  # fmt: skip
+# The hardware may be stated anywhere, a story sentence included ("I tried X on my 4090 24GB").
+STORY_HARDWARE: dict[str, tuple[str, ...]] = {
+    "en": (
+        "I tried {m} on my {hw} but it was too slow.",
+        "My {hw} handles {m} fine, but I want something else.",
+        "{m} doesn't fit on my {hw}.",
+        "I have {a_hw} and {m} runs at only 3 tokens per second.",
+        "On my {hw}, {m} takes forever to answer.",
+    ),
+    "ru": (
+        "Пробовал {m} на {hw}, но слишком медленно.",
+        "На {hw} {m} не влезает.",
+        "У меня {hw}, и {m} выдаёт токена три в секунду.",
+    ),
+}
+POST_ASKS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Which {core} would you recommend?",
+        "Could you recommend {a_core}?",
+        "Is there {a_core} that would run well?",
+        "So now I'm looking for {a_core}.",
+        "Any {core} you'd suggest?",
+        "Can you suggest {a_core}?",
+        "I need {a_core}.",
+        "What's {a_core} for this?",
+        "请问, which {core} would you recommend?",
+        "Please recommend {a_core}.",
+        "My question: is there {a_core}?",
+        "Looking for {a_core}, any ideas?",
+        "What should I use? I want {a_core}.",
+        "Recommendations for {a_core}?",
+    ),
+    "ru": (
+        "Посоветуйте {core}.",
+        "Какую {core} посоветуете?",
+        "Нужна {core_nom}.",
+        "Ищу {core}.",
+        "Подскажите {core}?",
+        "Есть ли {core_nom}?",
+        "Вопрос: какую {core} взять?",
+        "Подскажите, пожалуйста (请问), {core}.",
+        "Хочу {core}, что посоветуете?",
+        "В общем, посоветуйте {core}.",
+    ),
+}
+# "better than the 8b version" asks for at least that size (and names no model).
+UPGRADE_ASKS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Is there anything better than the {b} version?",
+        "I want something better than the {b} version I have now.",
+        "What's better than the {b} version?",
+    ),
+    "ru": (),  # "лучше" reads close to "лучшая" (best): English only
+}
+TITLES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Need advice", "Model recommendation?", "Question", "Help choosing a model", "[Question] which model?",
+        "Newbie here", "Local LLM help", "Hardware question", "Which one should I pick?", "Advice needed",
+        "[Feature Request] model suggestions", "Help",
+    ),
+    "ru": ("Вопрос", "Нужен совет", "Помогите с выбором модели", "Новичок, нужна помощь", "Какую модель выбрать?"),
+}  # fmt: skip
+LOG_LEADS: dict[str, tuple[str, ...]] = {
+    "en": ("Here's the error:", "Log:", "Error:", "This is what I get:", "Output:", "It prints:"),
+    "ru": ("Вот лог:", "Ошибка:", "Вывод:", "Выдаёт вот это:"),
+}
+# Pasted lines: no hardware, size, model, runtime or task word in them, so they label nothing.
+LOG_LINES = (
+    "Traceback (most recent call last):",
+    'File "app.py", line 42, in <module>',
+    "RuntimeError: expected scalar type Half but found Float",
+    "error loading model: unknown model architecture",
+    "Segmentation fault (core dumped)",
+    "$ pip install -U transformers accelerate",
+    'model = AutoModelForCausalLM.from_pretrained(path, device_map="auto")',
+    "tokenizer = AutoTokenizer.from_pretrained(path)",
+    "llm_load_tensors: offloaded 33/33 layers",
+    "eval time = 5123.45 ms / 128 runs (40.02 ms per token, 24.98 tokens per second)",
+    "ValueError: Tokenizer class not found",
+    "Killed",
+    "docker run -it --rm -p 8080:8080 local/inference:latest",
+    'curl http://localhost:8080/v1/completions -d \'{"prompt": "hi"}\'',
+    'print(response.json()["choices"][0]["text"])',
+    "load time = 2345.67 ms",
+    "terminate called after throwing an instance of 'std::runtime_error'",
+    "Process exited with status 137",
+    "INFO: Started server process [12345]",
+    "KeyError: 'rope_scaling'",
+    "RuntimeError: shape mismatch in attention",
+)
+# Words of other languages: no language name among them ("中文" would be one).
+FOREIGN: dict[str, tuple[str, ...]] = {
+    "en": ("谢谢!", "请问一下。", "大家好!", "よろしくお願いします。", "ありがとう!", "감사합니다!", "Danke!",
+           "Merci d'avance!", "¡Gracias!", "Grazie mille!"),
+    "ru": ("谢谢!", "ありがとう!", "Thanks in advance!", "Cheers!", "pls help", "Merci!", "감사합니다!"),
+}  # fmt: skip
+COMMERCIAL_QUESTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (
+        ("Can I use ", " commercially?"),
+        ("Is ", " OK for commercial use?"),
+        ("Can ", " be used in a commercial app?"),
+    ),
+    "ru": (("Можно ли использовать ", " в коммерческих целях?"), ("Подходит ли ", " для коммерческого использования?")),
+}
+CPUS = ("Ryzen 7 5800X", "Ryzen 5 5600", "i7-12700K", "i5-12400F", "Ryzen 9 7950X", "i9-13900K", "Xeon E5-2680 v4")
+YEARS = tuple(range(2019, 2026))
+
+
+@dataclass
+class Block:
+    """One sentence (or line, or pasted block) of a post; `kind` says what may be dropped to fit the length."""
+
+    segs: list[Seg]
+    kind: str  # "ask", "said", "story", "noise", "log", "foreign", "title"
+
+
+def device_text(ctx: Ctx, piece: Piece) -> str | None:
+    """A memory slot's words when they name a device ("RTX 3090", "M2 Pro with 32GB"): they go after "my"/"на"."""
+    kind, words = piece.labels.get("memory_kind"), piece.keyword
+    if kind == "vram" and not re.search(r"(?i)vram|gpu|memory|видео|видюх|памят|карт", words):
+        return words
+    if kind == "unified" and not ctx.ru and re.search(r"Mac|M[1-5]", words) and "unified" not in words:
+        return words
+    return None
+
+
+def year_hardware_slot(ctx: Ctx) -> Piece:
+    """Hardware with a year beside the size: "MacBook Pro 2023, 32G" → 32 (the year is no number)."""
+    year = ctx.pick(YEARS)
+    if ctx.chance(0.55):
+        size = ctx.pick((8, 16, 16, 18, 24, 32, 32, 36, 48, 64, 96, 128))
+        device = ctx.pick(("MacBook Pro", "MacBook Air", "Mac mini", "Mac Studio", "iMac", "MacBook"))
+        m = ctx.pick((f"{size}G", f"{size}GB", f"{size} GB", f"{size}gb") + ((f"{size} гб",) if ctx.ru else ()))
+        if ctx.ru:
+            text = ctx.pick((f"{device} {year}, {m}", f"{device} {year},{m}", f"{device} {year} года, {m}"))
+            sentence = ctx.pick((f"У меня {text}.", f"Железо: {text}.", f"Сижу на {text}."))
+        else:
+            text = ctx.pick(
+                (f"{device} {year}, {m}", f"{device} {year},{m}", f"{device} ({year}) {m}", f"{year} {device} {m}")
+            )
+            sentence = ctx.pick((f"My machine: {text}.", f"I have a {text}.", f"Laptop: {text}.", f"I'm on a {text}."))
+        return memory_piece(size, "unified", text, f"под {text}" if ctx.ru else f"for my {text}", sentence)
+    key = ctx.pick([key for key in GPU_VARIANTS if key in ctx.hardware.vram]) if ctx.chance(0.5) else gpu_key(ctx)
+    size = ctx.pick(GPU_VARIANTS.get(key, (int(ctx.hardware.vram[key]),)))
+    name, m = gpu_name(ctx, key), gb_text(ctx, size)
+    if ctx.ru:
+        text = ctx.pick((f"{name} {m}, брал в {year}", f"{name} на {m} ({year} год)"))
+        sentence = ctx.pick((f"Видеокарта {text}.", f"Железо: {text}.", f"Стоит {text}."))
+    else:
+        text = ctx.pick((f"{name} {m} (bought in {year})", f"{name} {m} from {year}"))
+        sentence = ctx.pick((f"My GPU: {text}.", f"Hardware: {text}.", f"I have an old {text}."))
+    return memory_piece(size, "vram", text, f"под {text}" if ctx.ru else f"for my {text}", sentence)
+
+
+def spec_hardware_slot(ctx: Ctx) -> Piece:
+    """A pasted list of specs, one line each; the GPU's memory is the budget (the RAM line is ram_gb, unlabelled
+    here)."""
+    key = ctx.pick([key for key in GPU_VARIANTS if key in ctx.hardware.vram]) if ctx.chance(0.4) else gpu_key(ctx)
+    sized = ctx.chance(0.6)
+    size = ctx.pick(GPU_VARIANTS.get(key, (int(ctx.hardware.vram[key]),))) if sized else ctx.hardware.vram[key]
+    gpu = gpu_name(ctx, key) + (f" {gb_text(ctx, size)}" if sized else "")
+    ram = f"{ctx.pick((16, 32, 32, 64, 64, 128))}GB {ctx.pick(('DDR4', 'DDR5', ''))}".strip()
+    head = ctx.pick(("Характеристики:", "Мой ПК:", "Железо:") if ctx.ru else ("Specs:", "My PC:", "Setup:"))
+    lines = [f"CPU: {ctx.pick(CPUS)}", f"GPU: {gpu}", f"RAM: {ram}"]
+    if ctx.chance(0.3):
+        lines.append(ctx.pick(("OS: Ubuntu 22.04", "OS: Windows 11", "OS: Arch")))
+    clause = f"под {gpu}" if ctx.ru else f"for my {gpu}"
+    return memory_piece(size, "vram", gpu, clause, "\n".join([head, *lines]))
+
+
+def mentioned(ctx: Ctx, avoid: str = "") -> str:
+    """A model a story names, sometimes with a quant; never the request's base model."""
+    options = [name for name in MENTIONED_MODELS if not avoid or (name.lower() not in avoid.lower())]
+    if ctx.ru:  # no English article in a Russian sentence
+        options = [name for name in options if not name.startswith(("a ", "some ", "the "))]
+    name = ctx.pick(options)
+    if avoid and avoid.lower() in name.lower():
+        name = "TinyLlama"
+    return f"{name} {ctx.pick(MENTION_QUANTS)}" if ctx.chance(0.15) else name
+
+
+def story_block(ctx: Ctx, avoid: str, wanted_tasks: Sequence[str]) -> Block:
+    """A sentence about models tried or used: no label, unless a runtime names its format."""
+    m, m2 = mentioned(ctx, avoid), mentioned(ctx, avoid)
+    while m2.split()[0] == m.split()[0]:
+        m2 = mentioned(ctx, avoid)
+    shape = ctx.weighted({"plain": 60, "runtime": 25, "report": 15})
+    reports = {task: words for task, words in REPORT_TASKS[ctx.lang].items() if task not in wanted_tasks}
+    if shape == "runtime":
+        runtime, format_id = ctx.pick(RUNTIMES)
+        text = ctx.pick(STORY_RUNTIME[ctx.lang]).format(m=m, rt=runtime)
+        return Block([Seg(text, Piece({"formats": [format_id]}, runtime, runtime, text))], "said")
+    if shape == "report" and reports:
+        text = ctx.pick(STORY_REPORT[ctx.lang]).format(m=m, task=ctx.pick(list(reports.values())))
+    else:
+        text = ctx.pick(STORY[ctx.lang]).format(m=m, m2=m2)
+    return Block([Seg(text[:1].upper() + text[1:] if text[:1].islower() and ctx.chance(0.5) else text)], "story")
+
+
+def said_block(ctx: Ctx, piece: Piece, avoid: str) -> Block:
+    """A slot said in a sentence of its own; hardware sometimes inside a story sentence."""
+    device = device_text(ctx, piece) if "memory_kind" in piece.labels else None
+    if device and "\n" not in piece.sentence and ctx.chance(0.45):
+        template = ctx.pick(STORY_HARDWARE[ctx.lang])
+        text = template.format(m=mentioned(ctx, avoid), hw=device, a_hw=with_article(device))
+        return Block([Seg(text, piece)], "said")
+    return Block([Seg(piece.sentence, piece)], "said")
+
+
+def ask_segs(ctx: Ctx, frame: str, pieces: Sequence[Piece]) -> list[Seg]:
+    segs: list[Seg] = []
+    for part in PLACEHOLDER.split(frame):
+        if part in CORE_PLACEHOLDERS:
+            segs += core_segs(ctx, part, frame, pieces)
+        elif part:
+            segs.append(Seg(part))
+    return mark_name_ends(segs)
+
+
+def hardware_piece(ctx: Ctx) -> Piece:
+    table: dict[Callable[[Ctx], Piece], float] = {
+        memory_slot: 55, year_hardware_slot: 12, spec_hardware_slot: 8, gpu_slot: 15, sized_gpu_slot: 10,
+    }  # fmt: skip
+    return ctx.weighted(table)(ctx)
+
+
+def fit_blocks(ctx: Ctx) -> tuple[list[Block], str]:
+    """A question about one named model (does it fit, may it be used commercially, what does it need), with the
+    hardware in it or in a sentence of its own."""
+    name = ctx.pick(BASE_MODELS)
+    q = quoted(ctx, name)
+    model = Seg(q, Piece({"base_model": name}, q, q, q))
+    kind = ctx.weighted({"hardware": 70, "commercial": 15, "requirements": 15})
+    blocks: list[Block] = []
+    if kind == "commercial":
+        pre, post = ctx.pick(COMMERCIAL_QUESTIONS[ctx.lang])
+        return [Block([Seg(pre), Seg("", Piece({"commercial": True}, "", "", "")), model, Seg(post)], "ask")], name
+    if kind == "requirements":
+        pre, post = ctx.pick(
+            (("Сколько гигов нужно для ", "?"), ("Какие требования к железу у ", "?"))
+            if ctx.ru
+            else (("How many GB does ", " need?"), ("What are the hardware requirements for ", "?"))
+        )
+        return [Block([Seg(pre), model, Seg(post)], "ask")], name
+    hardware = hardware_piece(ctx)
+    quant = quant_slot(ctx) if ctx.chance(0.25) else None
+    quant_segs = [Seg(" в " if ctx.ru else ctx.pick((" at ", " in "))), Seg(quant.keyword, quant)] if quant else []
+    device = device_text(ctx, hardware)
+    if "\n" in hardware.sentence or ctx.chance(0.4) or (ctx.ru and not device):
+        blocks.append(Block([Seg(hardware.sentence, hardware)], "said"))
+        tail = ctx.pick(
+            (" на таком железе?", " на этом?") if ctx.ru else (" on it?", " on that?", " on this setup?", "?")
+        )
+        lead = ctx.pick(
+            ("Можно ли запустить ", "Пойдёт ли ", "Запустится ли ")
+            if ctx.ru
+            else ("Can I run ", "Will ", "Is it possible to run ")
+        )
+        verb = " run" if lead == "Will " else ""
+        blocks.append(Block([Seg(lead), model, Seg(verb), *quant_segs, Seg(tail)], "ask"))
+        return blocks, name
+    if ctx.ru:
+        lead = ctx.pick(("Можно ли запустить ", "Пойдёт ли ", "Запустится ли "))
+        hw = [Seg(" на "), Seg(device or hardware.keyword, hardware), Seg("?")]
+    else:
+        lead = ctx.pick(("Can I run ", "Is it possible to run ", "Does ", "Will "))
+        verb = {"Does ": " work", "Will ": " run"}.get(lead, "")
+        where = [Seg(" on my "), Seg(device, hardware)] if device else [Seg(" with "), Seg(hardware.keyword, hardware)]
+        hw = [Seg(verb), *where, Seg("?")]
+        if quant_segs:
+            hw = [Seg(verb), *quant_segs, *where, Seg("?")]
+            quant_segs = []
+    blocks.append(Block([Seg(lead), model, *quant_segs, *hw], "ask"))
+    return blocks, name
+
+
+def request_blocks(ctx: Ctx) -> tuple[list[Block], str]:
+    """The request's slots: the asking sentence with the slots that must be asked for, the others said anywhere."""
+    pieces = choose_pieces(ctx)
+    memory = [piece for piece in pieces if "memory_kind" in piece.labels]
+    if memory and ctx.chance(0.25):
+        pieces[pieces.index(memory[0])] = ctx.pick((year_hardware_slot, spec_hardware_slot))(ctx)
+    elif not memory and ctx.chance(0.2):
+        pieces.append(hardware_piece(ctx))
+    said = [piece for piece in pieces if set(piece.labels) <= ANYWHERE_KEYS and ctx.chance(0.6)]
+    core = [piece for piece in pieces if all(piece is not other for other in said)]
+    base = next((str(piece.labels["base_model"]) for piece in pieces if "base_model" in piece.labels), "")
+    avoid = base
+    blocks = [said_block(ctx, piece, avoid) for piece in said]
+    frame = ctx.pick(POST_ASKS[ctx.lang])
+    blocks.append(Block(ask_segs(ctx, frame, core), "ask"))
+    stated = {key for piece in pieces for key in piece.labels}
+    if not ctx.ru and not stated & {"params_min_b", "params_max_b", "base_model"} and ctx.chance(0.12):
+        size = ctx.pick((3, 7, 8, 8, 12, 13, 14, 32))
+        b = f"{size}{ctx.pick(('b', 'B'))}"
+        text = ctx.pick(UPGRADE_ASKS[ctx.lang]).format(b=b)
+        blocks.append(Block([Seg(text, Piece(params_labels(size, None), b, b, text))], "ask"))
+    return blocks, avoid
+
+
+def post_text(ctx: Ctx, blocks: Sequence[Block]) -> tuple[str, list[Seg]]:
+    """The blocks joined: spaces, line breaks or paragraphs; titles and pasted lines on lines of their own."""
+    style = ctx.weighted({"flat": 45, "lines": 25, "paragraphs": 30})
+    segs: list[Seg] = []
+    for index, block in enumerate(blocks):
+        if index:
+            own = block.kind in ("log", "title") or blocks[index - 1].kind in ("log", "title")
+            own = own or "\n" in "".join(seg.text for seg in block.segs)
+            if style == "flat":
+                sep = "\n" if own else " "
+            elif style == "lines":
+                sep = "\n"
+            else:
+                sep = ctx.pick(("\n\n", "\n\n", " ")) if not own else ctx.pick(("\n", "\n\n"))
+            segs.append(Seg(sep))
+        segs += block.segs
+    return post_tidy("".join(seg.text for seg in segs)), segs
+
+
+def post_tidy(text: str) -> str:
+    """`tidy` line by line, keeping the line breaks (one blank line at most)."""
+    lines = [tidy(line) for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def post_request(ctx: Ctx) -> dict[str, object]:
+    """One labelled post of several sentences (see the section comment)."""
+    if ctx.chance(FIT_SHARE):
+        blocks, avoid = fit_blocks(ctx)
+    else:
+        blocks, avoid = request_blocks(ctx)
+    labelled = [seg.piece for block in blocks for seg in block.segs if seg.piece is not None]
+    wanted_tasks = [task for piece in labelled for task in piece.labels.get("tasks", []) or []]  # type: ignore[union-attr]
+    asks = [block for block in blocks if block.kind == "ask"]
+    body = [block for block in blocks if block.kind != "ask"]
+    body += [story_block(ctx, avoid, wanted_tasks) for _ in range(ctx.weighted({0: 15, 1: 45, 2: 30, 3: 10}))]
+    if avoid and ctx.chance(0.25):  # the story names the very model asked about ("I use X. Alternatives?")
+        text = ctx.pick(STORY_SELF[ctx.lang]).format(m=quoted(ctx, avoid))
+        body.append(Block([Seg(text, protected=True)], "story"))
+    body += [
+        Block([Seg(text)], "noise") for text in ctx.rng.sample(NOISE[ctx.lang], ctx.weighted({0: 45, 1: 40, 2: 15}))
+    ]
+    if ctx.chance(0.12):
+        decoys = [
+            text
+            for text, contradicts in DECOYS[ctx.lang]
+            if not set(contradicts) & {k for p in labelled for k in p.labels}
+        ]
+        body.append(Block([Seg(ctx.pick(decoys), protected=True)], "noise"))
+    if ctx.chance(0.15):
+        body.append(Block([Seg(ctx.pick(FOREIGN[ctx.lang]), protected=True)], "foreign"))
+    ctx.rng.shuffle(body)
+    where = ctx.weighted({"first": 25, "middle": 30, "last": 45})
+    at = {"first": 0, "middle": ctx.rng.randint(0, len(body)), "last": len(body)}[where]
+    blocks = [*body[:at], *asks, *body[at:]]
+    if ctx.chance(0.2):
+        lines = ctx.rng.sample(LOG_LINES, ctx.pick((1, 2, 2, 3)))
+        if ctx.chance(0.4):
+            lines = ["```", *lines, "```"]
+        log = Block([Seg(ctx.pick(LOG_LEADS[ctx.lang])), Seg("\n" + "\n".join(lines), protected=True)], "log")
+        blocks.insert(ctx.rng.randint(0, len(blocks)), log)
+    title = ctx.weighted({"none": 60, "plain": 28, "ask": 12})
+    if title == "ask" and len(asks) == 1 and blocks[0] is not asks[0]:
+        blocks.remove(asks[0])
+        blocks.insert(
+            0,
+            Block(
+                [
+                    Seg(seg.text.rstrip(".") if i == len(asks[0].segs) - 1 else seg.text, seg.piece, seg.protected)
+                    for i, seg in enumerate(asks[0].segs)
+                ],
+                "title",
+            ),
+        )
+    elif title == "plain":
+        blocks.insert(0, Block([Seg(ctx.pick(TITLES[ctx.lang]))], "title"))
+    order = {"noise": 0, "foreign": 1, "log": 2, "story": 3}
+    while True:
+        text, segs = post_text(ctx, blocks)
+        droppable = [block for block in blocks if block.kind in order]
+        if len(text) <= POST_MAX_CHARS or not droppable:
+            break
+        blocks.remove(min(droppable, key=lambda block: order[block.kind]))
+    if len(text) > POST_MAX_CHARS:
+        return request(ctx)
+    if ctx.typos:
+        segs = add_typos(ctx, segs)
+        text = post_tidy("".join(seg.text for seg in segs))
+    labels = labels_of(segs)
+    if labels["base_model"] is None and ctx.chance(0.08):
+        text = text.lower()
+    return {"text": text, "expect": labels}
+
+
 def generate(count: int, seed: int = 0) -> list[dict[str, object]]:
     """`count` synthetic requests labelled per docs/parse-contract.md; the same seed gives the same list."""
     rng = random.Random(seed)
@@ -2249,7 +2752,13 @@ def generate(count: int, seed: int = 0) -> list[dict[str, object]]:
     for _ in range(count):
         lang = "en" if rng.random() < ENGLISH_SHARE else "ru"
         ctx = Ctx(rng, lang, typos=rng.random() < TYPO_SHARE, hardware=hardware)
-        items.append(empty_request(ctx) if rng.random() < EMPTY_SHARE else request(ctx))
+        kind = rng.random()
+        if kind < EMPTY_SHARE:
+            items.append(empty_request(ctx))
+        elif kind < EMPTY_SHARE + POST_SHARE:
+            items.append(post_request(ctx))
+        else:
+            items.append(request(ctx))
     return items
 
 

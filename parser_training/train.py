@@ -35,7 +35,7 @@ from recommender.model_parser import ADAPTER_PATH, prompt, target
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "tests" / "fixtures" / "parse_requests.jsonl"
-DATA_VERSION = 1  # bump when the templates or the target format change
+DATA_VERSION = 2  # bump when the templates or the target format change (2: posts written like real ones)
 
 
 def labelled_train() -> list[dict[str, Any]]:
@@ -200,12 +200,12 @@ def convert(work: Path, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Train the request parser's LoRA adapter.")
-    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--steps", type=int, default=1100)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--rank", type=int, default=8)
-    parser.add_argument("--examples", type=int, default=6000, help="synthetic examples")
+    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--examples", type=int, default=8000, help="synthetic examples")
     parser.add_argument("--labelled-repeat", type=int, default=3, help="copies of the labelled train split")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ADAPTER_PATH)

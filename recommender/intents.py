@@ -14,6 +14,7 @@ from recommender.filters import Filters
 from recommender.fit import Budget, KVCacheType, best_fit
 from recommender.recommend import Answer, Download, Recommender, Result, reasons, with_geometry
 from recommender.related import Resolved, resolve
+from recommender.rules import model_names, normalise
 
 # A word that may be a model name: a repo id or a bare name, each part bounded and possessive (linear scan);
 # `compared_names` keeps the repo ids and the names with a digit ("Qwen2.5-7B", "llama3").
@@ -22,9 +23,18 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 def compared_names(text: str) -> list[str]:
-    """The model names in a comparison, in order, at most five."""
-    words = (match.group(1).rstrip(".,;:!?") for match in _COMPARED_RE.finditer(text))
-    names = (word for word in words if "/" in word or _DIGIT_RE.search(word))
+    """The model names in a comparison, in order, at most five: repo ids and names with a digit, and the
+    family names with their versions the rules read ("Gemma 3 27B", "Devstral"); a name inside another is
+    one name."""
+    words = [(m.group(1).rstrip(".,;:!?"), m.start(1)) for m in _COMPARED_RE.finditer(normalise(text))]
+    spans = [(name, at) for name, at in words if "/" in name or _DIGIT_RE.search(name)] + model_names(text)
+    spans.sort(key=lambda item: (item[1], -len(item[0])))
+    names: list[str] = []
+    end = -1
+    for name, at in spans:
+        if at >= end:  # not inside the name before it
+            names.append(name)
+            end = at + len(name)
     return list(dict.fromkeys(names))[:5]
 
 

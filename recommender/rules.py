@@ -336,6 +336,14 @@ def _either(scan: _Scan) -> bool:
     return False
 
 
+def model_names(text: str) -> list[tuple[str, int]]:
+    """The models a request names, (name as written, position) in order: family names with their versions and
+    sizes ("Gemma 3 27B", "Devstral") and other names with a digit ("L3-8B-Stheno-v3.2")."""
+    clean = normalise(text)
+    named = _named_models(clean, family_only=True, in_story=True, sized=True)
+    return sorted(named + _other_names(clean), key=lambda item: item[1])
+
+
 def _other_names(text: str) -> list[tuple[str, int]]:
     """Names of models outside the family vocabulary, for a question about one ("blenderbot3",
     "L3-8B-Stheno-v3.2"), in order of appearance."""
@@ -384,9 +392,10 @@ def _model_like(match: re.Match[str]) -> bool:
     return any(char.isdigit() for char in name) and not _not_a_model(name)
 
 
-def _named_models(text: str, family_only: bool, in_story: bool = False) -> list[tuple[str, int]]:
+def _named_models(text: str, family_only: bool, in_story: bool = False, sized: bool = False) -> list[tuple[str, int]]:
     """Models named in `text` (name, position): with a digit, a slash or a joined part ("granite_vision");
-    a capitalised family alone ("Mixtral") only when `family_only`; in the story too when `in_story`."""
+    a capitalised family alone ("Mixtral") only when `family_only`; in the story too when `in_story`; a family
+    name beside a size ("qwen2.5 от 14b": a family with a bound) only when `sized` (names compared)."""
     named = []
     aside = _mentioned_spans(_lower(text)) + ([] if in_story else _story_spans(_lower(text)))
     for match in _NAMED_MODEL_RE.finditer(text):
@@ -394,8 +403,8 @@ def _named_models(text: str, family_only: bool, in_story: bool = False) -> list[
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
         after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
-        sized = _SIZE_ANYWHERE_RE.search(text, max(0, match.start() - 24), match.end() + 24) is not None
-        if not _SIZE_IN_NAME_RE.search(model) and "/" not in model and sized:
+        near = _SIZE_ANYWHERE_RE.search(text, max(0, match.start() - 24), match.end() + 24) is not None
+        if not sized and not _SIZE_IN_NAME_RE.search(model) and "/" not in model and near:
             continue  # "qwen2.5 от 14b для кодинга": a family with a size bound, not one model
         if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb)):
             named.append((model, match.start()))

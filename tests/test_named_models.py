@@ -88,3 +88,14 @@ def test_newest_is_the_best_of_the_latest_release_not_its_last_upload(service: S
     answer, _ = service.ask("newest qwen model for 48gb")
     first = answer.results[0].model
     assert first.id.startswith("Qwen/Qwen3.5-") and (first.params or 0) > 20e9, first.id
+
+
+def test_a_choice_between_two_models_and_an_elliptic_fit(service: Sommelier) -> None:
+    assert compared_names("Qwen3-30B-A3B or Gemma 3 27B for coding?") == ["Qwen3-30B-A3B", "Gemma 3 27B"]
+    assert compared_names("Llama 3.1 8B vs Mistral Nemo for RP") == ["Llama 3.1 8B", "Mistral Nemo"]
+    answer, _ = service.ask("gemma-3-27b-it or Qwen3.5-27B for coding?")
+    assert answer.filters.intent == "compare"
+    assert [r.model.id for r in answer.results] == ["google/gemma-3-27b-it", "Qwen/Qwen3.5-27B"]
+    fit, _ = service.ask("GLM-4.5-Air on 96gb vram")  # no verb, no question mark: still whether it runs there
+    (result,) = fit.results
+    assert result.model.id == "zai-org/GLM-4.5-Air" and result.fit is not None and result.fit.budget.memory_gb == 96
