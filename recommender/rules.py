@@ -127,6 +127,10 @@ _BASE_RE = re.compile(
     r"\s++(?:есть\s++)?+(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++|у\s++|от\s++)?(?:the\s++)?)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
+_HOW_VERB_RE = re.compile(
+    r"[\s,]{0,3}(?i:можно|мне|нам|использовать|запустить|сделать|настроить|работает|установить|обучить|подключить"
+    r"|заставить|правильно|скачать|загрузить|поставить)(?![а-я])"
+)
 _WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might)\s*$")
 _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
 _DESCRIBES_RE = re.compile(r"(?<![a-z])(?:is|are|was|were|it'?s|seems|being)\s+(?:\w+\s+)?$")
@@ -158,6 +162,10 @@ def _base_model(scan: _Scan) -> None:
         before = scan.original[max(0, match.start() - 12) : match.start()].lower()
         if match.group(0).lower().startswith("like") and _WANT_RE.search(before):
             continue  # "I'd like Qwen 7B" is a wish, not a comparison
+        if match.group(0).lower().startswith("как") and _HOW_VERB_RE.match(scan.original, match.end("model")):
+            scan.found.base_model, scan.found.intent = model, "model_info"  # "как ru-gpts можно использовать": how
+            scan.blank(match.start("model"), match.start("model") + len(model))
+            return
         if _BASED_ON_RE.match(match.group(0)) and _DESCRIBES_RE.search(before):
             continue  # "the 1.5 is based on llama2" describes a model; "models based on llama2" asks for them
         scan.found.base_model = model
@@ -211,6 +219,14 @@ _DERIVED_ASK_RE = re.compile(
     r"|(?<![a-z])(?:change|convert|quantize|quantise|turn)\s+(?:\S+\s+){0,3}?(?:to|into)\s+(?:i?q[2-8]|[2-8][\s-]?bits?|gguf"
     r"|awq|gptq|exl2|mlx)(?![a-z]))"
 )
+# Another version of the thread's model asked for: "are you planning to release the 7B model as well?", "will there
+# be a chat or instruct version of this model?", "the base version of it", "available via Ollama?"
+_VERSION_ASK_RE = re.compile(
+    r"(?i:(?<![a-z])(?:release|publish|provide|support|add|upload|there\s+be)\s+(?:\S+\s+){0,4}?(?:base|chat|instruct|cpu"
+    r"|gpu|smaller|larger|bigger|quantized|quantised|gguf|onnx|mlx|int4|int8|4-?bit|8-?bit|\d+(?:\.\d+)?b)\s+"
+    r"(?:versions?|variants?|models?)(?![a-z])|(?<![a-z])(?:versions?|variants?)\s+of\s+(?:it|this|that|(?:the|this|that|your)"
+    r"\s+model)(?![a-z])|available\s+(?:via|on|in|through|for)\s+(?:ollama|lm\s*studio|llama\.?cpp|mlx)(?![a-z]))"
+)
 _COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
 _DEFINITE_RE = re.compile(
     r"(?i:(?<![a-z])(?:run|running|load|use|using)\s+(?:it|this|that|the\s+(?:\d+(?:\.\d+)?b\s+)?models?|\d+(?:\.\d+)?b)"
@@ -260,7 +276,7 @@ def _intent(scan: _Scan) -> None:
         if found.intent is None:
             found.intent = "alternatives"
         return
-    if _DERIVED_ASK_RE.search(scan.original):
+    if _DERIVED_ASK_RE.search(scan.original) or _VERSION_ASK_RE.search(scan.original):
         found.intent = "derived"  # "a 4 bit quantized version of 7B?": the model the thread is about
         named = _named_models(scan.original, family_only=True)
         if named:  # "is there any quantized models for Qwen2.5-VL": its quants
@@ -1013,9 +1029,10 @@ _TASK_WORDS: dict[str, str] = {
     r"|диалог\w*|разговор\w*": "chat",
     r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
     r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
-    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across)\s+(?:my\s+|our\s+|"
+    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across|around|on|from)\s+(?:my\s+|our\s+|"
     r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
-    r"|notes|wiki)|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
+    r"|notes|wiki)|(?:work(?:ing)?\s+with|understands?|process(?:ing|es)?|query(?:ing)?)\s+(?:my\s+|our\s+|the\s+)?"
+    r"(?:docs|documents|pdfs?|files)(?![a-z])|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
     rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
@@ -1055,7 +1072,20 @@ def _words_in(pattern: re.Pattern[str], names: dict[str, str], text: str) -> lis
 
 
 def _tasks(scan: _Scan) -> None:
-    scan.found.tasks = unique(_words_in(_TASK_RE, _TASK_NAMES, scan.text))
+    tasks = []
+    for match in _TASK_RE.finditer(scan.text):
+        task = _TASK_NAMES[str(match.lastgroup)]
+        if task == "code" and _NOT_CODING_RE.search(scan.window(match.start() - 20, match.start())):
+            continue  # "run it through python", "a quantized script", "thanks for your great code": a tool, no task
+        tasks.append(task)
+    scan.found.tasks = unique(tasks)
+
+
+# Code words that name the project's code or a tool the user runs, not coding as the model's task.
+_NOT_CODING_RE = re.compile(
+    r"(?<![a-z])(?:through|via|from|quantized|quantization|conversion|convert|install|your|great|nice|amazing|source"
+    r"|sample|example|the\s+python|in\s+python|with\s+python|using\s+python|python\s+(?:api|bindings?|package))\s+$"
+)
 
 
 _LANGUAGE_WORDS: dict[str, str] = {
@@ -1079,6 +1109,32 @@ _LANGUAGE_WORDS: dict[str, str] = {
     r"kazakh|казахск\w*": "kk",
     r"hebrew|иврит\w*": "he",
     r"persian|farsi|персидск\w*": "fa",
+    r"hungarian|венгерск\w*": "hu",
+    r"thai(?![a-z])|тайск\w*": "th",
+    r"indonesian|bahasa\s+indonesia|индонезийск\w*": "id",
+    r"czech|чешск\w*": "cs",
+    r"swedish|шведск\w*": "sv",
+    r"greek|греческ\w*": "el",
+    r"romanian|румынск\w*": "ro",
+    r"bengali|bangla|бенгальск\w*": "bn",
+    r"urdu|урду": "ur",
+    r"malay(?![a-z])|малайск\w*": "ms",
+    r"finnish|финск\w*": "fi",
+    r"danish|датск\w*": "da",
+    r"norwegian|норвежск\w*": "no",
+    r"tagalog|filipino": "tl",
+    r"swahili|суахили": "sw",
+    r"tamil|тамильск\w*": "ta",
+    r"belarusian|белорусск\w*": "be",
+    r"uzbek|узбекск\w*": "uz",
+    r"georgian|грузинск\w*": "ka",
+    r"armenian|армянск\w*": "hy",
+    r"serbian|сербск\w*": "sr",
+    r"croatian|хорватск\w*": "hr",
+    r"bulgarian|болгарск\w*": "bg",
+    r"slovak|словацк\w*": "sk",
+    r"catalan|каталонск\w*": "ca",
+    r"pt-br|brazilian": "pt",
 }
 _LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS, word_start=True)
 
