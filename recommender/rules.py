@@ -238,7 +238,7 @@ _FIT_IT_RE = re.compile(
     r"(?:work|run|fit|load|boot|handle|be\s+(?:run|deployed|loaded|used|served|hosted)))"
 )
 _INFO_CUE_RE = re.compile(
-    r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|licen[cs]e\s+(?:allows?|permits?)|licensing\s+(?:fees?|terms)|royalt\w+|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
+    r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|are)\s+(?:\w+\s+){0,3}?licensed\s+under|licen[cs]e\s+(?:allows?|permits?)|licensing\s+(?:fees?|terms)|royalt\w+|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
     r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
 )
@@ -735,9 +735,18 @@ def _licenses(scan: _Scan) -> None:
             near = scan.window(match.start() - 60, match.end() + 60)
             if not _LICENSE_CONTEXT.search(near.replace("cc", "", 1)):
                 continue
-        found.append(license_id)
         scan.blank(match.start(), match.end())
+        if _CARRIED_RE.search(scan.window(match.start() - 60, match.start())):
+            continue  # "are both licensed under Apache?", "thanks for releasing X under the MIT license": a fact
+        found.append(license_id)
     scan.found.licenses = unique(found)
+
+
+# A licence a released model carries, stated or asked about; "a model licensed under Apache" stays a wish.
+_CARRIED_RE = re.compile(
+    r"(?:(?<![a-z])(?:is|are|was|were|been|it'?s|they'?re)\s+(?:\w+\s+)?(?:licensed|released|distributed|published)"
+    r"|(?<![a-z])(?:releasing|released|publishing|open-?sourcing)\s+(?:\S+\s+){0,4}?)\s*under\s+(?:the\s+|an?\s+)?$"
+)
 
 
 # ---------------------------------------------------------------- quants and formats
