@@ -87,7 +87,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
-        ("are 7B v0.2 and 8x22B v0.3 both licensed under Apache?", {"licenses": [], "intent": "model_info"}),
+        (
+            "confirm that 7B v0.2 and 8x22B v0.3 are both licensed under Apache?",
+            {"licenses": [], "intent": "model_info"},
+        ),
         ("Thanks for releasing it under the MIT license. Which size for 8gb?", {"licenses": []}),
         ("I need a model licensed under Apache 2.0 for 16gb", {"licenses": ["apache-2.0"]}),
         ("Are you planning to release the 7B model as well?", {"intent": "derived"}),
