@@ -259,6 +259,10 @@ _ASKS_WHICH_RE = re.compile(
     r"|is\s+there\s+(?:a|an|any)(?![a-z])|(?<![a-z])(?:any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
     r"|какую|какая|какие|посовет|подскаж|лучш)"
 )
+_WHICH_MODEL_RE = re.compile(
+    r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
+    r"|как(?:ую|ая|ие)\s+(?:\w+\s+)?(?:модел|нейросет|llm))"
+)
 _OTHER_MODELS_RE = re.compile(
     r"(?i:(?<![a-z])(?:what|which|any|use|try|other\s+than)\s+(?:\w+\s+)?other\s+(?:\w+\s+){0,2}?models?(?![a-z]))"
 )
@@ -293,7 +297,9 @@ def _intent(scan: _Scan) -> None:
     fit = _FIT_CUE_RE.search(text)
     asks_which = _ASKS_WHICH_RE.search(text)
     # "can these be used in commercial applications?": a question about the thread's model, unless it asks which
-    info = _INFO_CUE_RE.search(text) or (not asks_which and "?" in text and _COMMERCIAL_USE_RE.search(text))
+    info = (_INFO_CUE_RE.search(text) and not _WHICH_MODEL_RE.search(text)) or (
+        not asks_which and "?" in text and _COMMERCIAL_USE_RE.search(text)
+    )
     question = "?" in text and not asks_which
     if _OTHER_MODELS_RE.search(text):
         named = _named_models(text, family_only=True, in_story=True)  # "use other models? Gemma is dumb"
@@ -459,6 +465,11 @@ def _elliptic_fit(scan: _Scan) -> None:
             return
 
 
+# A yes/no question whether a model (or its licence) may be used: "is llama ok to use in a product we sell?"
+_IS_OK_RE = re.compile(
+    r"(?i:(?<![a-z])(?:is|are|can)\s+(?P<subject>(?:\S+\s+){1,4}?)(?:ok|okay|fine|allowed|free|legal|permitted)"
+    r"(?![a-z])[^.!?\n]{0,60}\?)"
+)
 _HOW_MANY_CARDS_RE = re.compile(
     r"(?i:how\s+many\s+(?:\w+\s+)?(?:gpus?|cards?|graphics\s+cards?)(?![a-z])|сколько\s+(?:нужно\s+)?(?:видеокарт|gpu))"
 )
@@ -473,6 +484,13 @@ def _settle_intent(scan: _Scan) -> None:
     if found.intent == "needs":  # type: ignore[comparison-overlap]
         found.intent = "fit" if found.memory_gb is not None else "model_info"
     info = _INFO_CUE_RE.search(text) or _COMMERCIAL_USE_RE.search(text)
+    is_ok = _IS_OK_RE.search(text) if found.intent is None and found.commercial else None
+    subject = is_ok.group("subject") if is_ok else ""
+    if is_ok and (_family_words(_lower(subject)) or _other_names(subject)) and not _ASKS_WHICH_RE.search(text):
+        found.intent = "model_info"  # "is llama ok to use in a product we sell?": a question about its licence
+        named = _named_models(subject, family_only=True) or _other_names(subject)
+        words = [word for word in subject.split() if _family_words(_lower(word))]  # "is llama ok": its name
+        found.base_model = named[0][0] if named else (words[0].strip(".,;:!?'\"") if words else None)
     if found.intent == "model_info" and found.memory_gb is not None and not (info or found.commercial):
         found.intent = "fit"  # "gpt-oss-120b with a 4090 and 64gb ram?": whether it runs there
     if found.intent is None and found.memory_gb is not None and len(text) <= ELLIPTIC_MAX:
@@ -489,6 +507,8 @@ def _settle_intent(scan: _Scan) -> None:
         found.families = [family for family in found.families if family not in own]
     if found.intent == "fit" and found.base_model:
         found.params_min_b = found.params_max_b = None  # the sizes of the model asked about are no wish
+    if found.intent in ("model_info", "derived"):
+        found.families = []  # the family of the model asked about, named or not ("is llama free for business?")
     if found.intent == "compare" and found.sort == "best":
         found.sort = None  # "which is better, X or Y?" asks which of the two, not for an order
     if found.intent == "model_info":
