@@ -1102,9 +1102,10 @@ def _words_in(pattern: re.Pattern[str], names: dict[str, str], text: str) -> lis
 
 def _tasks(scan: _Scan) -> None:
     tasks = []
+    low = _lower(scan.original)  # the words blanked as formats ("llama-cpp-python") read as written
     for match in _TASK_RE.finditer(scan.text):
         task = _TASK_NAMES[str(match.lastgroup)]
-        if task == "code" and _NOT_CODING_RE.search(scan.window(match.start() - 20, match.start())):
+        if task == "code" and _NOT_CODING_RE.search(low, max(0, match.start() - 20), match.start()):
             continue  # "run it through python", "a quantized script", "thanks for your great code": a tool, no task
         tasks.append(task)
     scan.found.tasks = unique(tasks)
@@ -1114,6 +1115,7 @@ def _tasks(scan: _Scan) -> None:
 _NOT_CODING_RE = re.compile(
     r"(?<![a-z])(?:through|via|from|quantized|quantization|conversion|convert|install|your|great|nice|amazing|source"
     r"|sample|example|the\s+python|in\s+python|with\s+python|using\s+python|python\s+(?:api|bindings?|package))\s+$"
+    r"|[a-z]-$"
 )
 
 
@@ -1244,11 +1246,27 @@ _NOT_NEW_RE = re.compile(r"(?:i'?m|am|are|we'?re)\s+new|new\s+to(?![a-z])|new\s+
 def _sort(scan: _Scan) -> None:
     new = _NEW_RE.search(scan.text)
     not_new = bool(new and _NOT_NEW_RE.search(scan.window(new.start() - 8, new.end() + 4)))
-    for sort in _words_in(_SORT_RE, _SORT_NAMES, scan.text):
-        if sort == "newest" and not_new:
-            continue
+    low = _lower(scan.original)  # runtime names were blanked as formats: read them as written
+    for match in _SORT_RE.finditer(scan.text):
+        sort = _SORT_NAMES[str(match.lastgroup)]
+        if sort == "newest" and (
+            not_new
+            or _SOFTWARE_AFTER_RE.match(low, match.end())
+            or _SOFTWARE_BEFORE_RE.search(low, max(0, match.start() - 24), match.start())
+        ):
+            continue  # "the latest version of ollama", "after the recent update": the software, not the models
         scan.found.sort = sort  # type: ignore[assignment]
         return
+
+
+_SOFTWARE = (
+    r"(?:ollama|llama\.?cpp|lm\s*studio|koboldcpp|vllm|the\s+(?:app|software|program|tool|library|repo|docker\s+image))"
+)
+_SOFTWARE_AFTER_RE = re.compile(
+    rf"(?<!\s)\s++(?:\w+\s+)?(?:updates?|builds?|commits?|drivers?|firmware|beta|patch|(?:versions?|releases?)\s+of\s+{_SOFTWARE}"
+    rf"|{_SOFTWARE})(?![a-z])"
+)
+_SOFTWARE_BEFORE_RE = re.compile(rf"{_SOFTWARE}(?:'s)?\s+$")
 
 
 # ---------------------------------------------------------------- all together

@@ -87,6 +87,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("using llama-cpp-python and LlamaIndex, what model for rag?", {"tasks": ["rag"]}),
+        ("I'm on the latest version of ollama, which model for 8gb?", {"sort": None}),
+        ("after the recent update, what coding model fits a 3060?", {"sort": None}),
+        ("what's the newest coding model for 24gb?", {"sort": "newest"}),
         (
             "confirm that 7B v0.2 and 8x22B v0.3 are both licensed under Apache?",
             {"licenses": [], "intent": "model_info"},
