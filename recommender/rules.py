@@ -256,6 +256,7 @@ _USE_SUBJECT_RE = re.compile(
 _ASKS_WHICH_RE = re.compile(
     r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?|choices?|options?)(?![a-z])"
     r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead|need|want|looking\s+for)(?![a-z])"
+    r"|what'?s\s+the\s+(?:\w+\s+){0,2}?models?(?![a-z])"
     r"|is\s+there\s+(?:a|an|any)(?![a-z])|(?<![a-z])(?:any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
     r"|какую|какая|какие|посовет|подскаж|лучш)"
 )
@@ -475,6 +476,21 @@ _HOW_MANY_CARDS_RE = re.compile(
 )
 
 
+_QUANT_WORD_RE = re.compile(r"(?i:(?<![a-z])quant(?:s|ization)?(?![a-z])|квант\w*)")
+_FOR_MODEL_RE = re.compile(r"(?i:(?:for|of|with|для|у)\s++(?:the\s++)?+)$")
+
+
+def _quant_of(scan: _Scan) -> None:
+    """ "is Q4_K_M or Q5_K_M better for mistral nemo on 12gb?": which of a named model's quants (derived)."""
+    text = scan.original
+    for match in _NAMED_MODEL_RE.finditer(text):
+        name, start = match.group("model").rstrip(".,;:!?)"), match.start()
+        if _FOR_MODEL_RE.search(text, max(0, start - 12), start) and name.lower() not in _RUNTIME_NAMES:
+            scan.found.base_model, scan.found.intent = name, "derived"
+            scan.found.params_min_b = scan.found.params_max_b = None  # the model's own size
+            return
+
+
 def _settle_intent(scan: _Scan) -> None:
     """A question about a named model's fit needs a budget: without one it asks about the model itself."""
     found = scan.found
@@ -495,6 +511,8 @@ def _settle_intent(scan: _Scan) -> None:
         found.intent = "fit"  # "gpt-oss-120b with a 4090 and 64gb ram?": whether it runs there
     if found.intent is None and found.memory_gb is not None and len(text) <= ELLIPTIC_MAX:
         _elliptic_fit(scan)
+    if found.intent is None and (found.quants or _QUANT_WORD_RE.search(text)) and len(text) <= ELLIPTIC_MAX:
+        _quant_of(scan)
     hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"
     if found.intent == "fit" and found.memory_gb is None and not hardware:
         found.intent = "model_info" if found.base_model else None
@@ -550,7 +568,7 @@ _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu
 _CARD_WITH_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?:with|w/|having|of)\s++(?:only\s++|just\s++)?+")
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:v-?ram\s++)?+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
-    r"cpu[\s-]*+only|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
+    r"cpu[\s-]*+only|raspberry\s*+pi|orange\s*+pi|(?<![a-z])rpi\s*+[345](?![0-9])|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
     r"|on\s++(?:the\s++|my\s++|a\s++)?cpus?(?![a-z])|cpu[\s-]++(?:version|inference)|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
     r"|на\s+процессоре|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:require|need)\s+(?:a\s+)?(?:gpu|graphics\s+card)"
 )
@@ -1062,7 +1080,7 @@ _TASK_WORDS: dict[str, str] = {
     r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
     r"|notes|wiki)|(?:work(?:ing)?\s+with|understands?|process(?:ing|es)?|query(?:ing)?)\s+(?:my\s+|our\s+|the\s+)?"
     r"(?:docs|documents|pdfs?|files)(?![a-z])|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
-    rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*": "rag",
+    rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*|работ{_REST}\s+(?:с|со)\s+(?:документ|pdf|файл|текст)\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
     r"reasonn?ing|(?:reason|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
@@ -1183,7 +1201,7 @@ _COMMERCIAL_RE = _words(
     r"|предприят\w*|фирм[аеуы](?![а-я])|продава\w*|продать|в\s+продакшен\w*"
     r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)"
     r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
-    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы|фирмы|стартапа|"
+    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы(?!\s+(?:с|со|над|в)\s)|фирмы|стартапа|"
     r"клиентов|продукта)|в\s+(?:продакшн\w*|прод(?![а-я])|продукт\w*)|на\s+продаж\w*|монетиз\w*|бизнес\w*"
 )
 

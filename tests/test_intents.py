@@ -91,6 +91,12 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("I'm on the latest version of ollama, which model for 8gb?", {"sort": None}),
         ("after the recent update, what coding model fits a 3060?", {"sort": None}),
         ("what's the newest coding model for 24gb?", {"sort": "newest"}),
+        ("is Q4_K_M or Q5_K_M better for mistral nemo on 12gb", {"intent": "derived", "base_model": "mistral nemo"}),
+        ("какой квант для qwen3 30b на 24 гб", {"intent": "derived", "base_model": "qwen3 30b", "params_min_b": None}),
+        ("Q4 coding model for 8gb", {"intent": None, "quants": ["4BIT"]}),
+        ("что поставить на макбук м2 32гб для работы с документами", {"commercial": None, "tasks": ["rag"]}),
+        ("small model for a raspberry pi 5 8gb", {"memory_kind": "ram", "memory_gb": 8}),
+        ("I have a 4090, what's the biggest model I can run?", {"intent": None}),
         (
             "confirm that 7B v0.2 and 8x22B v0.3 are both licensed under Apache?",
             {"licenses": [], "intent": "model_info"},
