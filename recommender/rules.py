@@ -119,6 +119,7 @@ _BASE_LEADS = (
     rf"аналог{_REST}|альтернатив{_REST}|замен{_REST}|похож{_REST}|подобн{_REST}"
     r"|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
     rf"(?:дообучен|квантован|квантизован|уменьшен|сжат){_REST}\s++(?:верси|вариант|модел|сборк){_REST}",
+    rf"(?:gguf|ggufы|awq|gptq|exl2|mlx|ггуф)\s++(?:верси|вариант|квант|сборк){_REST}",
     rf"(?<![а-я])как|вместо|файнтюн{_REST}|дообучен{_REST}|кванты|квантовки|квантизаци{_REST}|производн{_REST}"
     r"|на\s+базе|на\s+основе|вроде|типа",
 )
@@ -628,7 +629,9 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
         after = text[match.end() : match.end() + 30]
         after = after[: next((i for i, char in enumerate(after) if char.isdigit()), len(after))]  # to the next number
+        after = after[1:] if after.startswith("+") else after  # "100GB+ of system memory": at least, not "and"
         card = next((g for g in gpus if 0 <= match.start() - g.end <= 3), None)  # "RTX 3090 24GB"
+        ram_after = _RAM_WORDS.search(_JOINED_RE.split(after[:12], 1)[0])  # "24GB RAM"; not "8gb, 32gb ram" or "+ DDR4"
         joined = next(
             (g for g in gpus if value == g.memory_gb and _CARD_WITH_RE.fullmatch(text, g.end, match.start())), None
         )  # "2 1080ti with 11 gb ram", "2 RTX A6000s with 48GB memory": the cards' own memory
@@ -636,11 +639,11 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             kind = "vram"
             if joined.count > 1:
                 value *= joined.count
-        elif card is not None and not _RAM_WORDS.search(after[:12]):
+        elif card is not None and not ram_after:
             kind = "vram"
             if card.count > 1 and value == card.memory_gb and not each:
                 value *= card.count  # "two RTX 3090 24GB": the card's own memory, per card
-        if kind is None and _RAM_WORDS.search(after):
+        if kind is None and _RAM_WORDS.search(_JOINED_RE.split(after, 1)[0]):
             kind = "ram"
         line = scan.window(match.start() - 45, match.start())  # requests come as one line: "Ram: ... 96GB"
         if _DISK_RE.search(line[-25:] + text[match.end() : match.end() + 12]):
@@ -649,7 +652,6 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             kind = "ram"  # "Ram: Corsair ... 96GB"
         if kind != "ram" and gpus and _CPU_NAME_RE.search(text[max(0, match.start() - 25) : match.start()]):
             kind = "ram"  # "GPU-12GB, Ryzen 5500, 64GB": the system's memory
-        ram_after = _RAM_WORDS.search(_JOINED_RE.split(text[match.end() : match.end() + 12], 1)[0])
         if joined is None and kind == "vram" and ram_after:
             kind = "ram"  # "24GB RAM", but not "RTX 4090 24GB + DDR4 64GB"
         if kind is None and _RAM_BEFORE_RE.search(text[max(0, match.start() - 14) : match.start()]):
@@ -1075,7 +1077,7 @@ _TASK_WORDS: dict[str, str] = {
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
     r"|диалог\w*|разговор\w*": "chat",
     r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
-    r"|ролев\w*|ролеплей\w*|персонаж\w*|отыгр\w*": "roleplay",
+    r"|ролев\w*|ролепле\w*|персонаж\w*|отыгр\w*": "roleplay",
     r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across|around|on|from)\s+(?:my\s+|our\s+|"
     r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
     r"|notes|wiki)|(?:work(?:ing)?\s+with|understands?|process(?:ing|es)?|query(?:ing)?)\s+(?:my\s+|our\s+|the\s+)?"

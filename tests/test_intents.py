@@ -96,6 +96,11 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Q4 coding model for 8gb", {"intent": None, "quants": ["4BIT"]}),
         ("что поставить на макбук м2 32гб для работы с документами", {"commercial": None, "tasks": ["rag"]}),
         ("small model for a raspberry pi 5 8gb", {"memory_kind": "ram", "memory_gb": 8}),
+        ("rtx 3070 8гб, 32гб озу", {"memory_gb": 8, "memory_kind": "vram", "ram_gb": 32}),
+        ("RTX 4090 24GB + DDR4 64GB", {"memory_gb": 24, "memory_kind": "vram", "ram_gb": 64}),
+        ("must the model fit in VRAM? Or, is it possible to opt for 100GB+ of system memory?", {"memory_kind": "ram"}),
+        ("лучшие модели для ролеплея 12 гб", {"tasks": ["roleplay"]}),
+        ("какие есть gguf версии Mistral Small 3.2", {"intent": "derived", "base_model": "Mistral Small 3.2"}),
         ("I have a 4090, what's the biggest model I can run?", {"intent": None}),
         (
             "confirm that 7B v0.2 and 8x22B v0.3 are both licensed under Apache?",
