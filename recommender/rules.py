@@ -198,7 +198,7 @@ _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
     r"|codellama|vicuna|gpt-oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
-    r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
@@ -213,8 +213,8 @@ _FIT_CUE_RE = re.compile(
     r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
 )
 _DERIVED_ASK_RE = re.compile(
-    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:versions?|models?"
-    r"|quants?)\s+(?:of|for)(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
+    r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
+    r"|quants?)\s+(?:of|for)|models?\s+of)(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
     r"|quants?|versions?)(?![a-z])"
     r"|(?<![a-z])(?:change|convert|quantize|quantise|turn)\s+(?:\S+\s+){0,3}?(?:to|into)\s+(?:i?q[2-8]|[2-8][\s-]?bits?|gguf"

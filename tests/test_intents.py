@@ -97,6 +97,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("что поставить на макбук м2 32гб для работы с документами", {"commercial": None, "tasks": ["rag"]}),
         ("small model for a raspberry pi 5 8gb", {"memory_kind": "ram", "memory_gb": 8}),
         ("rtx 3070 8гб, 32гб озу", {"memory_gb": 8, "memory_kind": "vram", "ram_gb": 32}),
+        ("which AWQ model for vLLM on an A100 80GB for chat", {"intent": None, "formats": ["awq"]}),
+        ("Can I run Mixtral 8x7B on a 4090 + 64GB RAM?", {"intent": "fit", "base_model": "Mixtral 8x7B", "ram_gb": 64}),
         ("RTX 4090 24GB + DDR4 64GB", {"memory_gb": 24, "memory_kind": "vram", "ram_gb": 64}),
         ("must the model fit in VRAM? Or, is it possible to opt for 100GB+ of system memory?", {"memory_kind": "ram"}),
         ("лучшие модели для ролеплея 12 гб", {"tasks": ["roleplay"]}),
