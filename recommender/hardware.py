@@ -21,7 +21,7 @@ _COUNT = (
     r"(?:(?P<count>[2-8]|two|three|four|eight|dual|twin|quad|multiple|several|many|some|multi|несколько|нескольких"
     r"|две|два|двумя|двух|три|тремя|трех|четыре|четырьмя|восемь|пара)\s*+(?:[x×х*]\s*+)?)?"
 )
-_LAPTOP_RE = re.compile(r"(?<![a-z])(?:laptops?|notebooks?|mobile)(?![a-z])|ноутбук")
+_LAPTOP_RE = re.compile(r"(?<![a-z])(?:laptops?|notebooks?|mobile)(?![a-z])|(?<![а-я])ноут")
 _WORD_COUNTS = {
     "two": 2, "three": 3, "four": 4, "eight": 8, "dual": 2, "twin": 2, "quad": 4,
     "две": 2, "два": 2, "двумя": 2, "двух": 2, "три": 3, "тремя": 3, "трех": 3, "четыре": 4, "четырьмя": 4,

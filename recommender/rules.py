@@ -214,7 +214,7 @@ _FIT_CUE_RE = re.compile(
 )
 _DERIVED_ASK_RE = re.compile(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
-    r"|quants?)\s+(?:of|for)|models?\s+of)(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
+    r"|quants?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
     r"|quants?|versions?)(?![a-z])"
     r"|(?<![a-z])(?:change|convert|quantize|quantise|turn)\s+(?:\S+\s+){0,3}?(?:to|into)\s+(?:i?q[2-8]|[2-8][\s-]?bits?|gguf"
@@ -290,8 +290,11 @@ def _intent(scan: _Scan) -> None:
             for model, start in named:
                 scan.blank(start, start + len(model))
         return
-    if _COMPARE_RE.search(scan.original) and len(_named_models(scan.original, family_only=True)) >= 2:
+    compared = _named_models(scan.original, family_only=True)
+    if _COMPARE_RE.search(scan.original) and len(compared) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
+        for model, start in compared:
+            scan.blank(start, start + len(model))  # the compared models' families and sizes are no wish
         return
     if _either(scan):
         return
@@ -566,7 +569,15 @@ _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occ
 _USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
-_CARD_WITH_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?:with|w/|having|of)\s++(?:only\s++|just\s++)?+")
+_CARDS_COUNT_RE = re.compile(
+    r"(?<![\w.])([2-8]|two|three|four|dual|два|две|двух|три|трех|трёх|четыре)\s*+(?:x\s*+)?(?:gpus?|cards?|graphics\s+cards?"
+    r"|карт\w*|видеокарт\w*|видях\w*|видюх\w*)"
+)
+_WORD_COUNTS = {str(n): n for n in range(2, 9)} | {
+    "two": 2, "three": 3, "four": 4, "dual": 2, "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3,
+    "четыре": 4,
+}  # fmt: skip
+_CARD_WITH_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?:with|w/|having|of|на|с)\s++(?:only\s++|just\s++|всего\s++)?+")
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:v-?ram\s++)?+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
     r"cpu[\s-]*+only|raspberry\s*+pi|orange\s*+pi|(?<![a-z])rpi\s*+[345](?![0-9])|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
@@ -625,6 +636,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         each = _EACH_RE.match(text, match.end()) or text[max(0, match.start() - 3) : match.start()] == "по "
         if gpus and gpus[0].count > 1 and each:
             value *= gpus[0].count  # "two A6000 (48GB each)"
+        elif not gpus and each and (counted := _CARDS_COUNT_RE.search(text, max(0, match.start() - 30), match.start())):
+            value *= _WORD_COUNTS.get(counted.group(1), 1)  # "2 карты по 24 гб": cards counted, not named
         near = text[max(0, match.start() - 30) : match.end() + 30]
         kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
         after = text[match.end() : match.end() + 30]
@@ -633,11 +646,17 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         card = next((g for g in gpus if 0 <= match.start() - g.end <= 3), None)  # "RTX 3090 24GB"
         ram_after = _RAM_WORDS.search(_JOINED_RE.split(after[:12], 1)[0])  # "24GB RAM"; not "8gb, 32gb ram" or "+ DDR4"
         joined = next(
-            (g for g in gpus if value == g.memory_gb and _CARD_WITH_RE.fullmatch(text, g.end, match.start())), None
-        )  # "2 1080ti with 11 gb ram", "2 RTX A6000s with 48GB memory": the cards' own memory
+            (
+                g
+                for g in gpus
+                if (value == g.memory_gb or (value <= 48 and not ram_after))
+                and _CARD_WITH_RE.fullmatch(text, g.end, match.start())
+            ),
+            None,
+        )  # "2 1080ti with 11 gb ram", "2 RTX A6000s with 48GB memory", "3050 на 4 гига": the cards' own memory
         if joined is not None:
             kind = "vram"
-            if joined.count > 1:
+            if joined.count > 1 and value == joined.memory_gb:
                 value *= joined.count
         elif card is not None and not ram_after:
             kind = "vram"
