@@ -2744,8 +2744,9 @@ def post_request(ctx: Ctx) -> dict[str, object]:
     return {"text": text, "expect": labels}
 
 
-def generate(count: int, seed: int = 0) -> list[dict[str, object]]:
-    """`count` synthetic requests labelled per docs/parse-contract.md; the same seed gives the same list."""
+def generate(count: int, seed: int = 0, post_share: float = POST_SHARE) -> list[dict[str, object]]:
+    """`count` synthetic requests labelled per docs/parse-contract.md; the same seed gives the same list. With
+    `post_share` 0 the list is the one of data version 1 (before the posts)."""
     rng = random.Random(seed)
     hardware = load_hardware()
     items = []
@@ -2755,7 +2756,7 @@ def generate(count: int, seed: int = 0) -> list[dict[str, object]]:
         kind = rng.random()
         if kind < EMPTY_SHARE:
             items.append(empty_request(ctx))
-        elif kind < EMPTY_SHARE + POST_SHARE:
+        elif kind < EMPTY_SHARE + post_share:
             items.append(post_request(ctx))
         else:
             items.append(request(ctx))

@@ -51,9 +51,10 @@ class ParserOptions:
     hardware_table: Path = DEFAULT_TABLE
     threads: int = 2
     merge: Mapping[str, Merge] = field(default_factory=lambda: dict(MERGE_POLICY))
-    # Longer requests are the rules' alone: on the real dev split (issue 12) the 270M model, trained on one-line
-    # requests, adds more errors than it fixes on posts (macro F1 0.878 rules; the model on requests up to 120
-    # characters 0.877, up to 300 0.855, up to 600 0.844). Over MAX_MODEL_CHARS it reads the asking sentences.
+    # Longer requests are the rules' alone: on the real dev split (issue 12, 145 requests) the 270M model adds more
+    # errors than it fixes on posts (macro F1 0.855 rules; the bundled adapter on requests up to 120 characters
+    # 0.853, up to 300 0.832, up to 600 0.824; one retrained with posts, data version 2 in parser_training/train.py,
+    # 0.853, 0.846, 0.836). Over MAX_MODEL_CHARS it reads the asking sentences.
     model_max_request: int = MODEL_MAX_REQUEST
 
 
