@@ -164,6 +164,39 @@ def request_sentences(text: str, limit: int = MAX_MODEL_CHARS) -> str:
     return " ".join(sentences[index] for index in sorted(chosen))
 
 
+# Word stems that show a task is spoken of at all, looser than the rules' vocabulary ("integrals", "my homework
+# on fractions" → math): the model's task stands only with one of its stems in the request. On real requests the
+# model otherwise names a task where none is ("Fun models GGUF version?" → math; "through methods like
+# 'llama.cpp'" → tool-use).
+_TASK_STEMS: dict[str, str] = {
+    "code": r"cod|program|script|develop|python|sql|java|rust|golang|c\+\+|typescript|debug|refactor|function|test"
+    r"|project|repo|кодинг|код|програм|скрипт|разраб|питон|тест|проект",
+    "chat": r"chat|talk|convers|assist|companion|friend|bot|болт|общ|собесед|чат|ассист|диалог|разговор|бот",
+    "roleplay": r"role|rp|erp|character|persona|dnd|d&d|dungeon|tavern|ролев|ролепле|персонаж|отыгр",
+    "rag": r"rag|doc|pdf|file|knowledge|retriev|search|note|wiki|page|answer|confluence|документ|файл|баз|знани|поиск"
+    r"|иска|ответ|инструкц|стать",
+    "math": r"math|calc|equation|algebra|integral|geometr|arithmet|homework|fraction|матем|алгебр|уравн|задач|геометр",
+    "reasoning": r"reason|think|logic|puzzle|step|рассужд|логик|дума|мышлен",
+    "translation": r"translat|languag|перев|язык",
+    "summarization": r"summar|tl;?dr|digest|condens|shorten|сумм|кратк|переска|выжимк|конспект",
+    "tool-use": r"tool|function|api|json|call|инструмент|функц|вызов",
+    "agent": r"agent|autonom|workflow|агент|автоном",
+    "vision": r"image|photo|picture|vision|visual|screenshot|diagram|chart|video|картин|изображ|фото|скрин|зрен|видео",
+    "creative-writing": r"writ|story|stories|novel|poem|poetr|fiction|lyric|screenplay|рассказ|истори|стих|сочин|пис"
+    r"|творч|роман|сказк",
+    "medical": r"medic|health|doctor|clinic|patient|diagnos|мед|врач|здоров|пациент|диагноз",
+    "finance": r"financ|stock|trading|money|invest|account|финанс|бирж|деньг|инвест|бухгалт",
+    "legal": r"legal|law|contract|court|юрид|закон|договор|суд|прав",
+    "ocr": r"ocr|scan|recogni|handwrit|receipt|invoice|распозн|скан|чек",
+}
+_TASK_STEM_RES = {task: re.compile(stems) for task, stems in _TASK_STEMS.items()}
+
+
+def _task_said(task: str, lowered: str) -> bool:
+    pattern = _TASK_STEM_RES.get(task)
+    return pattern is None or bool(pattern.search(lowered))
+
+
 def _has_words(text: str) -> bool:
     return bool(_WORD_RE.search(text))
 
@@ -181,6 +214,10 @@ def merge(rules: Filters, model: Filters, text: str, policy: Mapping[str, Merge]
             continue
         if key == "base_model" and str(theirs).lower() not in lowered:
             continue
+        if key == "tasks":
+            theirs = [task for task in theirs if _task_said(task, lowered)]
+            if not theirs:
+                continue
         if isinstance(mine, list):
             if mode == "union":
                 changes[key] = unique([*mine, *theirs])

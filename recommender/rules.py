@@ -17,6 +17,7 @@ tests/test_rules_fuzz.py times every regex here on generated hostile text.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -91,11 +92,18 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[: MAX_REQUEST_CHARS * 2])
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)[:MAX_REQUEST_CHARS]
+    return "\n".join(line for line in lines if line and not _TEMPLATE_HEADING_RE.fullmatch(line))[:MAX_REQUEST_CHARS]
 
 
+# An issue template's headings ("### Summary 💡", "## 🚀 Feature", "### Problem Statement"): no words of a request
+_TEMPLATE_HEADING_RE = re.compile(r"#{1,6}+(?: [^\s\d?]++){1,4}+")
+
+
+@functools.lru_cache(maxsize=16)  # one request's text is lowered by several steps
 def _lower(text: str) -> str:
     """Lower case keeping every index in place (ё read as е)."""
+    if text.isascii():
+        return text.lower()
     return "".join(char.lower() if len(char.lower()) == 1 else char for char in text).replace("ё", "е")
 
 
@@ -125,7 +133,8 @@ _BASE_LEADS = (
 )
 _BASE_RE = re.compile(
     _WORD_START + r"(?i:(?:" + "|".join(_BASE_LEADS) + r")"  # a lead starts a word ("dissimilar" is no lead)
-    r"\s++(?:есть\s++)?+(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++|у\s++|от\s++)?(?:the\s++)?)"
+    r"\s++(?:есть\s++)?+(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++|у\s++|от\s++)?(?:the\s++)?"
+    r"(?:(?:using|calling|paying\s++for|making\s++(?:api\s++)?+(?:requests|calls)\s++to)\s++)?+)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
 _HOW_VERB_RE = re.compile(
@@ -136,6 +145,11 @@ _WANT_RE = re.compile(r"(?:i'?d|would|we'?d|you'?d|i|we|really|also|should|might
 _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+основе|вроде|типа)", re.IGNORECASE)
 _DESCRIBES_RE = re.compile(r"(?<![a-z])(?:is|are|was|were|it'?s|seems|being)\s+(?:\w+\s+)?$")
 _MODELISH_RE = re.compile(r"\d|/|-|chatgpt|claude|gemini|copilot|grok", re.IGNORECASE)
+# "models like CLIP, LLama, Whisper": a list of examples after "like", not the model to replace
+_LIST_TAIL_RE = re.compile(
+    r"(?:(?<!\s)(?:\s*+,\s*+|\s++(?i:and|or)\s++)[A-Z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+){1,8}+"
+)
+_LIST_AFTER_RE = re.compile(r"(?<!\s)\s*+,\s*+[A-Z0-9][\w.\-]*+\s*+(?:,|and\s|or\s|etc)")
 # The name is a whole token (spaces follow it, and it starts the token: a name that starts after a ":" would
 # be read again from every ":"): with a digit (looked for ahead, then taken whole) or one slash.
 _BASE_AFTER_RE = re.compile(
@@ -163,16 +177,23 @@ def _base_model(scan: _Scan) -> None:
         before = scan.original[max(0, match.start() - 12) : match.start()].lower()
         if match.group(0).lower().startswith("like") and _WANT_RE.search(before):
             continue  # "I'd like Qwen 7B" is a wish, not a comparison
+        listed = _LIST_AFTER_RE.match(scan.original, match.end("model"))
+        if match.group(0).lower().startswith(("like", "such")) and listed:
+            continue  # "models like CLIP, LLama, Whisper": examples
         if match.group(0).lower().startswith("как") and _HOW_VERB_RE.match(scan.original, match.end("model")):
             scan.found.base_model, scan.found.intent = model, "model_info"  # "как ru-gpts можно использовать": how
             scan.blank(match.start("model"), match.start("model") + len(model))
             return
         if _BASED_ON_RE.match(match.group(0)) and _DESCRIBES_RE.search(before):
             continue  # "the 1.5 is based on llama2" describes a model; "models based on llama2" asks for them
-        scan.found.base_model = model
         lead = match.group(0)[: match.start("model") - match.start()].strip()
+        if _THAN_RE.match(lead) and _is_x_better(scan, match.start(), match.start("model") + len(model)):
+            return  # "Is Mistral Small 3.1 better than Gemma 3 27B for RAG?": the two side by side
+        scan.found.base_model = model
         scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) else "alternatives"
-        scan.blank(match.start(), match.start("model") + len(model))  # "better than X" is not a sort
+        end = match.start("model") + len(model)
+        listed = _LIST_TAIL_RE.match(scan.original, end)  # "like Mistral 7B, Llama 3 8B or Qwen 7B": all of them
+        scan.blank(match.start(), listed.end() if listed else end)  # "better than X" is not a sort
         return
     for match in _BASE_AFTER_RE.finditer(scan.original):  # "phi-4 finetunes", "Qwen2.5-7B аналоги"
         if _QUANT_RE.fullmatch(match.group("model").lower()):
@@ -181,6 +202,27 @@ def _base_model(scan: _Scan) -> None:
         scan.found.intent = "derived" if _DERIVED_AFTER_RE.search(match.group(0)) else "alternatives"
         scan.blank(match.start(), match.end())
         return
+
+
+_THAN_RE = re.compile(r"(?i:(?<!\w)\w++\s++than)$")
+# "Is X better than Y", "would X be faster than Y": the question's subject is a named model
+_SUBJECT_BEFORE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:is|are|does|do|would|will|was)\s++(?P<subject>[^\s?!,;]{2,}+(?:\s++[^\s?!,;]++){0,4}?)\s++"
+    r"(?:be\s++|really\s++|actually\s++|much\s++|any\s++|still\s++)?+)$"
+)
+
+
+def _is_x_better(scan: _Scan, lead_start: int, end: int) -> bool:
+    before = _SUBJECT_BEFORE_RE.search(scan.original, max(0, lead_start - 60), lead_start)
+    if not before:
+        return False
+    subject = before.group("subject")
+    named = _named_models(subject, family_only=True, any_case=True) or _other_names(subject)
+    if not named or named[0][0].lower() in ("it", "this", "that"):
+        return False
+    scan.found.intent = "compare"
+    scan.blank(before.start("subject"), end)  # neither model's family or size is a wish
+    return True
 
 
 _DERIVED_LEAD_RE = re.compile(
@@ -198,8 +240,8 @@ _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
     r"|codellama|vicuna|gpt-oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
-    r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
-    r"|base|pro|turbo|vision|distill|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
+    r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|base|pro|turbo|vision|distill(?:\s++(?:qwen|llama))?+|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
 _OTHER_NAME_RE = re.compile(
@@ -207,14 +249,14 @@ _OTHER_NAME_RE = re.compile(
 )
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
-    r"|handle|infer|deploy|serve|host)(?:s|ning|ing|ed|d)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
+    r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable))(?:s|ning|ing|ed|d)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
-    r"|requirements?+(?!\s*+:)|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
+    r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
     r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
 )
 _DERIVED_ASK_RE = re.compile(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
-    r"|quants?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
+    r"|quants?|files?|weights|builds?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
     r"|quants?|versions?)(?![a-z])"
     r"|(?<![a-z])(?:change|convert|quantize|quantise|turn)\s+(?:\S+\s+){0,3}?(?:to|into)\s+(?:i?q[2-8]|[2-8][\s-]?bits?|gguf"
@@ -223,12 +265,20 @@ _DERIVED_ASK_RE = re.compile(
 # Another version of the thread's model asked for: "are you planning to release the 7B model as well?", "will there
 # be a chat or instruct version of this model?", "the base version of it", "available via Ollama?"
 _VERSION_ASK_RE = re.compile(
-    r"(?i:(?<![a-z])(?:release|publish|provide|support|add|upload|there\s+be)\s+(?:\S+\s+){0,4}?(?:base|chat|instruct|cpu"
-    r"|gpu|smaller|larger|bigger|quantized|quantised|gguf|onnx|mlx|int4|int8|4-?bit|8-?bit|\d+(?:\.\d+)?b)\s+"
-    r"(?:versions?|variants?|models?)(?![a-z])|(?<![a-z])(?:versions?|variants?)\s+of\s+(?:it|this|that|(?:the|this|that|your)"
-    r"\s+model)(?![a-z])|available\s+(?:via|on|in|through|for)\s+(?:ollama|lm\s*studio|llama\.?cpp|mlx)(?![a-z]))"
+    r"(?i:(?<![a-z])(?:release|publish|provide|support|add|upload|offer|make|there\s+be)\s+"
+    r"(?:\S+\s+){0,4}?(?:base|chat|instruct|cpu|gpu|smaller|larger|bigger|quantized|quantised|gguf|onnx|mlx|int4|int8"
+    r"|4-?bit|8-?bit|abliterated|uncensored|distilled|\d+(?:\.\d+)?b)\s+"
+    r"(?:versions?|variants?|models?)(?![a-z])|(?<![a-z])there\s*+(?:is|are|'s)\s+(?:\S+\s+){0,3}?(?:smaller|larger|bigger"
+    r"|quantized|quantised|gguf|abliterated|uncensored|distilled|4-?bit|8-?bit|\d+(?:\.\d+)?b)\s+(?:versions?|variants?)"
+    r"(?![a-z])|(?<![a-z])(?:versions?|variants?)\s+of\s+(?:it|this|that|(?:the|this|that|your)"
+    r"\s+model)(?![a-z])|available\s+(?:via|on|in|through|for|from)\s+(?:ollama|lm\s*studio|llama\.?cpp|mlx)(?![a-z])"
+    r"|(?<![a-z])(?:gguf|llama\.?cpp|ollama|mlx|awq|gptq|exl2|onnx|quantization|quantized|4-?bit|8-?bit|int[48])\s+support(?![a-z])"
+    r"|(?<![a-z])(?:load|run)\s+(?:it|this|the\s+model)\s+(?:\S+\s+){0,2}?in\s+(?:[2-8]-?bit|int[48]|fp8)(?![a-z]))"
 )
-_COMPARE_RE = re.compile(r"(?i:(?<![a-z])(?:compare|comparison|vs|versus)(?![a-z])|сравн\w*)")
+_COMPARE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differences?\s+between|differ)(?![a-z])|сравн\w*|разниц\w*\s+между"
+    r"|чем\s+отлича\w*)"
+)
 _DEFINITE_RE = re.compile(
     r"(?i:(?<![a-z])(?:run|running|load|use|using)\s+(?:it|this|that|the\s+(?:\d+(?:\.\d+)?b\s+)?models?|\d+(?:\.\d+)?b)"
     r"(?![a-z])|the\s+\d+(?:\.\d+)?b\s+model|possible\s+to\s+run\s+(?:on|in|with)\s|(?:card|gpu)\s+(?:work|handle\s+it)"
@@ -278,6 +328,8 @@ _RUN_ON_RE = re.compile(
 def _intent(scan: _Scan) -> None:
     """Fit, model info or derived, and the model the request is about; alternatives when a lead named one."""
     found = scan.found
+    if found.intent == "compare":
+        return  # "is X better than Y?"
     if found.base_model:
         if found.intent is None:
             found.intent = "alternatives"
@@ -290,7 +342,7 @@ def _intent(scan: _Scan) -> None:
             for model, start in named:
                 scan.blank(start, start + len(model))
         return
-    compared = _named_models(scan.original, family_only=True)
+    compared = _named_models(scan.original, family_only=True, any_case=True)
     if _COMPARE_RE.search(scan.original) and len(compared) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
         for model, start in compared:
@@ -325,6 +377,9 @@ def _intent(scan: _Scan) -> None:
         named = _other_names(text)[:1]
     if not named and fit:  # "how to run r1 on a 4090?": the name between the verb and the hardware
         named = [(m.group("model"), m.start("model")) for m in _RUN_MODEL_RE.finditer(text) if _model_like(m)][:1]
+    if not named and fit and fit.group("need") and not _WHICH_MODEL_RE.search(text):
+        # "how much RAM does mixtral need?": a family named in lower case
+        named = _named_models(text, family_only=True, any_case=True)[:1]
     if not named and fit:  # "with Wizcoder-15B 4-bit, do I need GPU?": a name with its size
         named = [item for item in _other_names(text) if _SIZE_IN_NAME_RE.search(item[0])][:1]
     if not named:
@@ -346,16 +401,26 @@ def _intent(scan: _Scan) -> None:
 # Two models offered as a choice: "Qwen3-30B-A3B or Gemma 3 27B for coding?", "Qwen3-Coder или Devstral?"
 _EITHER_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?i:or|или|либо|/)\s*+")
 _WHICH_OF_RE = re.compile(r"\?|(?i:(?<![a-z])better(?![a-z])|лучше)")
+_KIND_BEFORE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:any|some|a|an|which|what|other|from|by)\s++$|(?<![а-я])(?:любую|какую-нибудь|от)\s++$)"
+)
+_KIND_AFTER_RE = re.compile(
+    r"(?i:(?<![\s\-])[\s\-]++(?:models?|llms?|famil\w+|based|fine-?tunes?|finetunes?|merges?|модел\w*|семейств\w*)(?![\w]))"
+)
 
 
 def _either(scan: _Scan) -> bool:
     """Compare when the first two models named (in the asking part) stand side by side joined by "or"."""
-    named = sorted(_named_models(scan.original, family_only=True), key=lambda item: item[1])
+    text = scan.original
+    named = sorted(_named_models(text, family_only=True, any_case=True), key=lambda item: item[1])
     for (first, start), (other, second) in itertools.pairwise(named):
-        versions = any(char.isdigit() or char == "/" for char in first + other)  # "Codestral or Vicuna": families
-        if (versions or _WHICH_OF_RE.search(scan.original)) and _EITHER_RE.fullmatch(
-            scan.original, start + len(first), second
-        ):
+        pair = (first, other)
+        # "Codestral or Vicuna" may be families, "phi-3 mini or smollm for a pi" a choice; "llama or mistral?" is one
+        versions = all(any(char.isdigit() or char in "/-" or char.isupper() for char in name) for name in pair)
+        versions = versions and any(char.isdigit() or char == "/" for char in first + other)
+        if _KIND_BEFORE_RE.search(text, max(0, start - 12), start) or _KIND_AFTER_RE.match(text, second + len(other)):
+            continue  # "any Llama or Mistral model for 8GB?": either family will do
+        if (versions or _WHICH_OF_RE.search(text)) and _EITHER_RE.fullmatch(text, start + len(first), second):
             scan.found.intent = "compare"
             for model, at in named:
                 scan.blank(at, at + len(model))  # the compared models' families and sizes are no wish
@@ -419,24 +484,39 @@ def _model_like(match: re.Match[str]) -> bool:
     return any(char.isdigit() for char in name) and not _not_a_model(name)
 
 
-def _named_models(text: str, family_only: bool, in_story: bool = False, sized: bool = False) -> list[tuple[str, int]]:
+def _named_models(
+    text: str, family_only: bool, in_story: bool = False, sized: bool = False, any_case: bool = False
+) -> list[tuple[str, int]]:
     """Models named in `text` (name, position): with a digit, a slash or a joined part ("granite_vision");
-    a capitalised family alone ("Mixtral") only when `family_only`; in the story too when `in_story`; a family
-    name beside a size ("qwen2.5 от 14b": a family with a bound) only when `sized` (names compared)."""
+    a capitalised family alone ("Mixtral") only when `family_only` (in lower case too when `any_case`); in the
+    story too when `in_story`; a family name beside a size ("qwen2.5 от 14b": a family with a bound) only when
+    `sized` (names compared)."""
     named = []
-    aside = _mentioned_spans(_lower(text)) + ([] if in_story else _story_spans(_lower(text)))
-    for match in _NAMED_MODEL_RE.finditer(text):
+    aside = _aside_spans(text, in_story)
+    matches = list(_NAMED_MODEL_RE.finditer(text))
+    sized_names = [(m.start(), m.end()) for m in matches if _SIZE_IN_NAME_RE.search(m.group("model"))]
+    for match in matches:
         model = match.group("model").rstrip(".,;:!?)")
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
         after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
-        near = _SIZE_ANYWHERE_RE.search(text, max(0, match.start() - 24), match.end() + 24) is not None
+        near = any(  # a size of its own nearby; the size inside another model's name ("X 14B или Y") is not
+            not any(start <= size.start() < end for start, end in sized_names)
+            for size in _SIZE_ANYWHERE_RE.finditer(text, max(0, match.start() - 24), match.end() + 24)
+        )
         if not sized and not _SIZE_IN_NAME_RE.search(model) and "/" not in model and near:
             continue  # "qwen2.5 от 14b для кодинга": a family with a size bound, not one model
-        if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb)):
+        if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb or any_case)):
             named.append((model, match.start()))
     named.sort(key=lambda item: not re.search(r"\d|/", item[0]))  # "DeepSeek-R1-Distill-Qwen-32B" before "DeepSeek"
     return named[:5]
+
+
+@functools.lru_cache(maxsize=16)  # asked for the same text by several steps
+def _aside_spans(text: str, in_story: bool) -> tuple[tuple[int, int], ...]:
+    """Where `text` mentions rather than asks: what the user has or tried, and (unless `in_story`) the story."""
+    lowered = _lower(text)
+    return tuple(_mentioned_spans(lowered) + ([] if in_story else _story_spans(lowered)))
 
 
 _GPU_NAME_RE = re.compile(
@@ -535,7 +615,8 @@ def _settle_intent(scan: _Scan) -> None:
         found.sort = None  # "which is better, X or Y?" asks which of the two, not for an order
     if found.intent == "model_info":
         found.licenses = []  # "the license of X is MIT": what the model carries, not a wish
-        found.params_min_b = found.params_max_b = None
+    if found.intent == "model_info" and found.base_model:
+        found.params_min_b = found.params_max_b = None  # its own size; "the 7B model" named by size alone stays
 
 
 # ---------------------------------------------------------------- hardware and memory
@@ -875,9 +956,10 @@ _MENTIONED_RE = re.compile(
     r"(?<![a-z])(?:(?<!anyone\s)(?<!someone\s)(?<!you\s)(?<!body\s)tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
     r"|currently\s+(?:use|using|run|running)|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
-    r"i\s+(?:currently\s+)?use|my\s+(?=\S*\d)|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
+    r"i\s+(?:currently\s+)?use|(?P<my>my\s+(?=\S*\d))|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
+    r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+\s*+,\s*+[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)))"
     r"|e\.?\s?g\.?(?![a-z])|for\s+example|such\s+as"
-    r"|rather\s+than|compared\s+to|weaker\s+than|don'?t\s+want|do\s+not\s+want|not\s+(?:a|an|the)(?![a-z])"
+    r"|rather\s+than|compared\s+to|(?:without|w/o|non)[\s-]*+(?=\d+[\s-]?bit|q\d|int\d|fp\d|quanti[sz]|gguf|awq|gptq|exl2)|weaker\s+than|don'?t\s+want|do\s+not\s+want|not\s+(?:a|an|the)(?![a-z])"
     r"|(?<![а-я])(?:пробовал\w*|юзал\w*|использовал\w*|сейчас\s+(?:стоит|использую|юзаю)|раньше|не\s+нужн\w*|не\s+хочу))"
 )
 _CLAUSE_END_RE = re.compile(
@@ -890,9 +972,13 @@ _CLAUSE_END_RE = re.compile(
 _REPORT_RE = re.compile(
     r"(?:too|very|really|super|incredibly|extremely)\s+slow|(?:does\s*n[o']t|did\s*n[o']t|won'?t|not)\s+(?:work|run|load)"
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
-    r"|turned\s+into|crash\w*|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)too\s+(?:large|big|slow)"
+    r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)"
 )
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++")
+_TOKEN_RE = re.compile(r"[^\s,.;:!?]++")
+_LIST_END_RE = re.compile(
+    r"(?:(?<!\s)\s*+,?+\s*+(?:and\s++|or\s++)?+(?<![\w.\-])[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+){2,8}+"
+)
 
 
 # In a post of several sentences, the sentences that ask (a question, "recommend", "looking for", "need") carry
@@ -953,6 +1039,12 @@ def _mentioned_spans(text: str) -> list[tuple[int, int]]:
     for match in _MENTIONED_RE.finditer(text):
         rest = text[match.end() : match.end() + 120]
         end = rest.find("etc") + 3 if match.group("examples") else None  # "like TinyLlama, phi-2, etc"
+        listed = _LIST_END_RE.match(rest) if match.group("listed") else None
+        if listed:
+            end = listed.end()  # "3 big models like CLIP, LLama, Whisper, at least how much VRAM": examples
+        token = _TOKEN_RE.match(rest) if match.group("my") else None
+        if token and (token.group(0)[0].isdigit() or _GPU_NAME_RE.match(token.group(0))):
+            end = token.end()  # "my M2 Air", "my 3090": the user's hardware, not a model they use
         if end is None:
             clause = _CLAUSE_END_RE.search(rest)
             end = clause.start() if clause else len(rest)
@@ -1279,12 +1371,16 @@ _SORT_WORDS = {
 _SORT_WORDS[r"(?<![a-z])(?:recent|new)(?![a-z])|нов(?:ую|ая|ые|ых|ой|ое|енькую|енькие|енькое)(?![а-я])"] = "newest"
 _SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS, word_start=True)
 _NEW_RE = re.compile(r"(?<![a-z])new(?![a-z])")
-_NOT_NEW_RE = re.compile(r"(?:i'?m|am|are|we'?re)\s+new|new\s+to(?![a-z])|new\s+york|new\s+here")
+_NOT_NEW_RE = re.compile(
+    r"(?:i'?m|am|are|we'?re|pretty|very|quite|completely|totally)\s+new|new\s+(?:to|here|york|user|comer|bie|account"
+    r"|issue|feature|gpu|card|graphics|laptop|pc|computer|mac\w*|build|rig|machine|server|setup|phone|job|project"
+    r"|chat|conversation|session|install\w*|thread|tab|window|line|topic|question)(?![a-z])"
+)
 
 
 def _sort(scan: _Scan) -> None:
     new = _NEW_RE.search(scan.text)
-    not_new = bool(new and _NOT_NEW_RE.search(scan.window(new.start() - 8, new.end() + 4)))
+    not_new = bool(new and _NOT_NEW_RE.search(scan.window(new.start() - 12, new.end() + 14)))
     low = _lower(scan.original)  # runtime names were blanked as formats: read them as written
     for match in _SORT_RE.finditer(scan.text):
         sort = _SORT_NAMES[str(match.lastgroup)]

@@ -57,6 +57,27 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("qwen2.5 14b for coding on 16gb", None, None),
         ("released under Apache-2.0, so can I use it for commercial use?", "model_info", None),
         ("best model like llama 3 8b on 8gb", "alternatives", "llama 3 8b"),
+        # everyday shapes: a chip before the model, "be usable", requirements of a family, files, differences
+        ("Can my M2 Air with 16GB handle Qwen2.5 14B?", "fit", "Qwen2.5 14B"),
+        ("Would Qwen3 32B be usable on a 3090 or is it too big?", "fit", "Qwen3 32B"),
+        ("How much RAM does mixtral need?", "model_info", "mixtral"),
+        ("Where can I find GGUF files for Phi-3 mini?", "derived", "Phi-3 mini"),
+        ("What's the difference between Qwen2.5 7B and Llama 3.1 8B?", "compare", None),
+        ("Чем отличается Qwen3 8B от Llama 3.1 8B?", "compare", None),
+        ("Which is better for coding, deepseek coder v2 lite or codestral?", "compare", None),
+        ("Что лучше для кодинга: Qwen2.5-Coder 14B или DeepSeek Coder V2 Lite?", "compare", None),
+        ("Is Mistral Small 3.1 better than Gemma 3 27B for RAG?", "compare", None),
+        ("is deepseek r1 distill qwen 14b good at math? run on 16gb ram?", "fit", "deepseek r1 distill qwen 14b"),
+        ("any Llama or Mistral model for 8GB?", None, None),
+        ("есть что-нибудь новое от nemotron или exaone?", None, None),
+        ("Is there anything better than Llama 3 8B for 8GB?", "alternatives", "Llama 3 8B"),
+        # versions of the thread's model asked of its authors
+        ("Abliterated version. Will you offer an abliterated model?", "derived", None),
+        ("besides, I'm wondering if there is a 32b version for this model", "derived", None),
+        ("It would be great to see Llama.cpp/GGUF support.", "derived", None),
+        ("Is there any chance we could load the model in 4-bit given how large it is?", "derived", None),
+        ("The lowest config that is able to run it?", "model_info", None),
+        ("open source LLMs instead of making API requests to GPT3.5 or GPT4?", "alternatives", "GPT3.5"),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
@@ -128,6 +149,14 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Can the model be deployed on multiple 4090s?", {"memory_gb": None, "memory_kind": "vram", "intent": "fit"}),
         ("How to run r1 on a 4090 card?", {"intent": "fit", "base_model": "r1", "memory_gb": 24}),
         ("Can we use other ollama models? Gemma seems very dumb", {"intent": "alternatives", "base_model": "Gemma"}),
+        ("Hi all, new here. I've got a 4070 Ti Super, what should I run?", {"sort": None}),
+        ("any new models this week worth trying for 8GB cards?", {"sort": "newest"}),
+        ("3 big models like CLIP, LLama, Whisper: how much VRAM to host a demo?", {"base_model": None}),
+        ("something like Mistral 7B, Llama 3 8B or Qwen 7B but for coding", {"families": [], "params_max_b": None}),
+        ("is there any chance to run 34b model without 8bit quantization on 3x4090?", {"quants": []}),
+        ("Add support for open LLMs.\n### Summary 💡\nWhich one for chat?", {"tasks": ["chat"]}),
+        ("which codellama models run slowly on M1? Can someone advise on deepseek models?", {"families": ["deepseek"]}),
+        ("How much VRAM does the 7B model need for finetuning?", {"intent": "model_info", "params_max_b": 7}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:

@@ -195,7 +195,11 @@ def test_merge_never_overrides_a_rule_and_rejects_invented_models() -> None:
     named = merge(Filters(), Filters(base_model="mistral 7b"), "something like Mistral 7B", MERGE_POLICY)
     assert named.base_model == "mistral 7b"
     assert merge(Filters(), Filters(tasks=["chat"]), "hi", {"tasks": "rules"}).tasks == []
-    assert merge(Filters(tasks=["code"]), Filters(tasks=["math"]), "x", {"tasks": "union"}).tasks == ["code", "math"]
+    union = {"tasks": "union"}
+    assert merge(Filters(tasks=["code"]), Filters(tasks=["math"]), "code, integrals", union).tasks == ["code", "math"]
+    # the model's task stands only when the request speaks of it ("Fun models GGUF version?" is no maths request)
+    assert merge(Filters(), Filters(tasks=["math"]), "Fun models GGUF version?", union).tasks == []
+    assert merge(Filters(), Filters(tasks=["tool-use"]), "through methods like llama.cpp", union).tasks == []
 
 
 # ------------------------------------------------------------------ bad input
