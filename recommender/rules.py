@@ -315,6 +315,11 @@ _WHICH_MODEL_RE = re.compile(
     r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?)(?![a-z])"
     r"|как(?:ую|ая|ие)\s+(?:\w+\s+)?(?:модел|нейросет|llm))"
 )
+# A request for models, against a question about the requirements of the thread's model
+_WISH_MODEL_RE = re.compile(
+    r"(?i:(?<![a-z])(?:need|want|looking\s+for|recomm?[ae]nd\w*|suggest\w*|which|what|any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)"
+    r"(?![a-z])|посовет|порекоменд|подскаж\w*\s+(?:\w+\s+)?модел|(?:нужн\w*|какую|какая|какие)\s+(?:\w+\s+)?(?:модел|нейросет))"
+)
 _OTHER_MODELS_RE = re.compile(
     r"(?i:(?<![a-z])(?:what|which|any|use|try|other\s+than)\s+(?:\w+\s+)?other\s+(?:\w+\s+){0,2}?models?(?![a-z]))"
 )
@@ -383,7 +388,9 @@ def _intent(scan: _Scan) -> None:
     if not named and fit:  # "with Wizcoder-15B 4-bit, do I need GPU?": a name with its size
         named = [item for item in _other_names(text) if _SIZE_IN_NAME_RE.search(item[0])][:1]
     if not named:
-        if fit and found.intent is None and (_DEFINITE_RE.search(text) or not asks_which):
+        # "системные требования к ПК. Какие они?": the requirements asked, whatever "which" says
+        needs = bool(fit and fit.group("need") and "?" in text and not _WISH_MODEL_RE.search(text))
+        if fit and found.intent is None and (_DEFINITE_RE.search(text) or not asks_which or needs):
             # "is it possible to run 7B on a MacBook?", "requirements to run the models": the thread's model
             found.intent = "model_info" if fit.group("need") else "fit"  # type: ignore[assignment]
             if fit.group("need"):
@@ -811,6 +818,10 @@ _CONTEXT_PLAIN_RE = re.compile(
 )
 
 
+_K_NAME_BEFORE_RE = re.compile(r"(?:mini|small|medium|\d(?:\.\d)?b|phi[\s-]?\d(?:\.\d)?)[\s\-_]$")
+_K_NAME_AFTER_RE = re.compile(r"[\-_]|\s(?:instruct|chat|it|base)(?![a-z])")
+
+
 def _context(scan: _Scan) -> None:
     for match in list(_CONTEXT_K_RE.finditer(scan.text)):
         unit = match.group("unit")
@@ -821,6 +832,9 @@ def _context(scan: _Scan) -> None:
         if unit == "кб" and not re.search(_CONTEXT_WORD, near):
             continue
         value = _float(match.group(1)) * (1024 * 1024 if big else 1024)
+        in_name = _K_NAME_BEFORE_RE.search(scan.window(match.start() - 12, match.start()))
+        if in_name or _K_NAME_AFTER_RE.match(scan.window(match.end(), match.end() + 12)):
+            continue  # "phi 3 mini 128k instruct", "Phi-3-mini-128k": a model's name
         if 256 <= value <= 100_000_000:
             scan.found.min_context = max(scan.found.min_context or 0, int(value))
             scan.blank(match.start(), match.end())
@@ -960,7 +974,8 @@ _MENTIONED_RE = re.compile(
     r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+\s*+,\s*+[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)))"
     r"|e\.?\s?g\.?(?![a-z])|for\s+example|such\s+as"
     r"|rather\s+than|compared\s+to|(?:without|w/o|non)[\s-]*+(?=\d+[\s-]?bit|q\d|int\d|fp\d|quanti[sz]|gguf|awq|gptq|exl2)|weaker\s+than|don'?t\s+want|do\s+not\s+want|not\s+(?:a|an|the)(?![a-z])"
-    r"|(?<![а-я])(?:пробовал\w*|юзал\w*|использовал\w*|сейчас\s+(?:стоит|использую|юзаю)|раньше|не\s+нужн\w*|не\s+хочу))"
+    r"|(?<![а-я])(?:пробовал\w*|юзал\w*|использовал\w*|сейчас\s+(?:стоит|использую|юзаю)|раньше|не\s+нужн\w*|не\s+хочу"
+    r"|а\s+не(?![а-я])))"
 )
 _CLAUSE_END_RE = re.compile(
     r"\.(?!\w)|[!?;,\n]|(?<![a-z])(?:but|however|so|and\s+i)(?![a-z])|(?<![а-я])(?:но|а)(?![а-я])"
@@ -1238,8 +1253,20 @@ def _tasks(scan: _Scan) -> None:
         task = _TASK_NAMES[str(match.lastgroup)]
         if task == "code" and _NOT_CODING_RE.search(low, max(0, match.start() - 20), match.start()):
             continue  # "run it through python", "a quantized script", "thanks for your great code": a tool, no task
+        if task == "chat" and (
+            _CHAT_VARIANT_BEFORE_RE.search(low, max(0, match.start() - 20), match.start())
+            or _CHAT_VARIANT_AFTER_RE.match(low, match.end())
+        ):
+            continue  # "a chat or instruct version of this model?", "the instruct models or the chat one?": a variant
         tasks.append(task)
     scan.found.tasks = unique(tasks)
+
+
+_CHAT_VARIANT_BEFORE_RE = re.compile(r"instruct\w*+\s++(?:model\s++)?+(?:or|vs\.?+|and|/)\s++(?:the\s++|a\s++)?+$")
+_CHAT_VARIANT_AFTER_RE = re.compile(
+    r"(?<!\s)(?:\s*+(?:or|vs\.?+|and|/)\s++(?:an?\s++)?+instruct|\s++(?:versions?|variants?|one|template|format"
+    r"|fine-?tunes?)(?![a-z]))"
+)
 
 
 # Code words that name the project's code or a tool the user runs, not coding as the model's task.

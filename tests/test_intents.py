@@ -157,6 +157,13 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Add support for open LLMs.\n### Summary 💡\nWhich one for chat?", {"tasks": ["chat"]}),
         ("which codellama models run slowly on M1? Can someone advise on deepseek models?", {"families": ["deepseek"]}),
         ("How much VRAM does the 7B model need for finetuning?", {"intent": "model_info", "params_max_b": 7}),
+        ("will there be a chat or instruct version of this model?", {"tasks": [], "intent": "derived"}),
+        ("a chatbot for our support team, 16gb", {"tasks": ["chat"]}),
+        ("В ReadMe нет указания на системные требования к ПК. Какие они?", {"intent": "model_info"}),
+        ("Are these specs good enough for any models? 8gb of ram", {"intent": None, "memory_gb": 8}),
+        ("Взять небольшую и недорогую модель под задачи бота, а не дорогую топовую.", {"sort": None}),
+        ("Introduce phi 3 mini 128k instruct", {"min_context": None}),
+        ("a model with 128k context for 24gb", {"min_context": 131072}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
