@@ -119,7 +119,8 @@ _MODEL_TAIL = (
 )
 _BASE_LEADS = (
     r"alternatives?|similar|comparable|equivalents?|replacements?|substitutes?|competitors?|rivals?",
-    r"(?:better|faster|smaller|cheaper|stronger|smarter|lighter)\s+than",
+    r"(?:better|faster|smaller|cheaper|stronger|smarter|lighter)\s+than|(?:same|similar)\s+level\s+(?:as|of)|on\s+par\s+with"
+    r"|as\s+good\s+as",
     r"(?:fine-?tunes?|finetuned\s+versions?|fine-?tuned\s+versions?|quants?|quantizations?|quantized\s+versions?"
     r"|merges?|derivatives?|variants?|ggufs?|versions?|descendants?|children)\s+of",
     r"(?:derived|based|built)\s+(?:from|on)",
@@ -146,10 +147,13 @@ _BASED_ON_RE = re.compile(r"^(?:derived|based|built|на\s+базе|на\s+ос�
 _DESCRIBES_RE = re.compile(r"(?<![a-z])(?:is|are|was|were|it'?s|seems|being)\s+(?:\w+\s+)?$")
 _MODELISH_RE = re.compile(r"\d|/|-|chatgpt|claude|gemini|copilot|grok", re.IGNORECASE)
 # "models like CLIP, LLama, Whisper": a list of examples after "like", not the model to replace
+_QUANT_NAME_RE = re.compile(r"(?<![\w.])(?:(?:int|fp|bf|q|iq)\d[\w.]*+|\d++[\s-]?bits?|f(?:16|32))")
 _LIST_TAIL_RE = re.compile(
     r"(?:(?<!\s)(?:\s*+,\s*+|\s++(?i:and|or)\s++)[A-Z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+){1,8}+"
 )
-_LIST_AFTER_RE = re.compile(r"(?<!\s)\s*+,\s*+[A-Z0-9][\w.\-]*+\s*+(?:,|and\s|or\s|etc)")
+_LIST_AFTER_RE = re.compile(
+    r"(?<!\s)(?:\s*+,\s*+[A-Z0-9][\w.\-]*+\s*+(?:,|and\s|or\s|etc)|\s++or\s++(?:any|some|other|similar)(?![a-z]))"
+)
 # The name is a whole token (spaces follow it, and it starts the token: a name that starts after a ":" would
 # be read again from every ":"): with a digit (looked for ahead, then taken whole) or one slash.
 _BASE_AFTER_RE = re.compile(
@@ -169,6 +173,13 @@ def _base_model(scan: _Scan) -> None:
             words.pop()
         model = " ".join(words)
         if not model or not (_MODELISH_RE.search(model) or _family_words(model.lower())):
+            continue
+        if model.lower().startswith(("http", "www.")):
+            continue  # "like https://huggingface.co/...": an example's address
+        if _QUANT_NAME_RE.fullmatch(model.lower()):
+            if _DERIVED_LEAD_RE.match(match.group(0)):
+                scan.found.intent = "derived"  # "the quantified versions of int8 and int4": of the thread's model
+                return
             continue
         if model.lower() in _RUNTIME_NAMES or _GPU_NAME_RE.match(model):
             continue  # "through methods like 'llama.cpp'" names a runtime; "like the RTX 3060Ti" a card
@@ -249,7 +260,8 @@ _OTHER_NAME_RE = re.compile(
 )
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
-    r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable))(?:s|ning|ing|ed|d)?(?![a-z])|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
+    r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable))(?:s|ning|ing|ed|d)?(?![a-z])"
+    r"|(?<![a-z])usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
     r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
@@ -347,6 +359,8 @@ def _intent(scan: _Scan) -> None:
             for model, start in named:
                 scan.blank(start, start + len(model))
         return
+    if _supported(scan):
+        return
     compared = _named_models(scan.original, family_only=True, any_case=True)
     if _COMPARE_RE.search(scan.original) and len(compared) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
@@ -403,6 +417,31 @@ def _intent(scan: _Scan) -> None:
         found.intent = "needs"  # type: ignore[assignment]  # settled once the memory is read
     for model, start in named:  # every model the question is about: none of them is a family or size wish
         scan.blank(start, start + len(model))
+
+
+# A build of a named model for the runtime the thread is about: "Feature Request: GLM-4 9B Support", "add support
+# for GLM4-9B", "when to support qwen 3.6?"; not "does Gemma 2 support Russian?" (the model is the subject)
+_SUPPORT_BEFORE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+)$"
+)
+_SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integration)(?![a-z]))")
+
+
+_AUX_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:does|do|did|will|would|can|could|should)\s++)$")
+
+
+def _supported(scan: _Scan) -> bool:
+    text = scan.original
+    for name, start in _named_models(text, family_only=True, any_case=True):
+        if not any(char.isdigit() for char in name):
+            continue  # "support for llama": a family
+        before = _SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start)
+        asked_of = _AUX_BEFORE_RE.search(text, max(0, start - 12), start)  # "does Gemma 2 support Russian?"
+        if before or (_SUPPORT_AFTER_RE.match(text, start + len(name)) and not asked_of):
+            scan.found.base_model, scan.found.intent = name, "derived"
+            scan.blank(start, start + len(name))
+            return True
+    return False
 
 
 # Two models offered as a choice: "Qwen3-30B-A3B or Gemma 3 27B for coding?", "Qwen3-Coder или Devstral?"
@@ -494,6 +533,13 @@ def _model_like(match: re.Match[str]) -> bool:
 def _named_models(
     text: str, family_only: bool, in_story: bool = False, sized: bool = False, any_case: bool = False
 ) -> list[tuple[str, int]]:
+    return list(_named_models_cached(text, family_only, in_story, sized, any_case))
+
+
+@functools.lru_cache(maxsize=32)  # several steps ask for the same request's names
+def _named_models_cached(
+    text: str, family_only: bool, in_story: bool, sized: bool, any_case: bool
+) -> tuple[tuple[str, int], ...]:
     """Models named in `text` (name, position): with a digit, a slash or a joined part ("granite_vision");
     a capitalised family alone ("Mixtral") only when `family_only` (in lower case too when `any_case`); in the
     story too when `in_story`; a family name beside a size ("qwen2.5 от 14b": a family with a bound) only when
@@ -516,7 +562,7 @@ def _named_models(
         if re.search(r"\d|/|[_\-]\w", model) or (family_only and (model[:1].isupper() or after_verb or any_case)):
             named.append((model, match.start()))
     named.sort(key=lambda item: not re.search(r"\d|/", item[0]))  # "DeepSeek-R1-Distill-Qwen-32B" before "DeepSeek"
-    return named[:5]
+    return tuple(named[:5])
 
 
 @functools.lru_cache(maxsize=16)  # asked for the same text by several steps
@@ -614,7 +660,7 @@ def _settle_intent(scan: _Scan) -> None:
     if found.base_model:  # the family of the model the request is about is no wish, wherever it is named
         own = set(_family_words(_lower(found.base_model)))
         found.families = [family for family in found.families if family not in own]
-    if found.intent == "fit" and found.base_model:
+    if found.intent in ("fit", "derived") and found.base_model:
         found.params_min_b = found.params_max_b = None  # the sizes of the model asked about are no wish
     if found.intent in ("model_info", "derived"):
         found.families = []  # the family of the model asked about, named or not ("is llama free for business?")
@@ -800,6 +846,13 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
                 )
     elif gpus and not apple:
         scan.found.memory_gb = sum(gpu.memory_gb * gpu.count for gpu in gpus[:1]) or None
+    elif (times := _TIMES_RE.search(text)) and not apple:  # "too large for 3x24 GB?": cards; "2x16GB DDR5" a RAM kit
+        scan.found.memory_gb = int(times.group("count")) * _float(times.group("size"))
+        kit = _RAM_WORDS.search(text, times.end(), times.end() + 16)
+        scan.found.memory_kind = "ram" if kit or scan.found.memory_kind == "ram" else "vram"
+
+
+_TIMES_RE = re.compile(r"(?<![\w.])(?P<count>[2-8])\s*+[x×*]\s*+(?P<size>\d{1,3})\s*+(?:gb|gib|g|гб)(?![a-zа-я])")
 
 
 # ---------------------------------------------------------------- context
@@ -823,7 +876,7 @@ _K_NAME_AFTER_RE = re.compile(r"[\-_]|\s(?:instruct|chat|it|base)(?![a-z])")
 
 
 def _context(scan: _Scan) -> None:
-    for match in list(_CONTEXT_K_RE.finditer(scan.text)):
+    for match in list(itertools.islice(_CONTEXT_K_RE.finditer(scan.text), MAX_AMOUNTS)):  # a handful; 1,000 an attack
         unit = match.group("unit")
         big = unit in ("m", "м", "млн")
         near = scan.window(match.start() - 25, match.end() + 25)
@@ -971,7 +1024,8 @@ _MENTIONED_RE = re.compile(
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
     r"|currently\s+(?:use|using|run|running)|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
     r"i\s+(?:currently\s+)?use|(?P<my>my\s+(?=\S*\d))|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
-    r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+\s*+,\s*+[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)))"
+    r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+(?:\s*+,\s*+[A-Za-z0-9][\w.\-]*+"
+    r"(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)|\s++or\s++(?:any|some|other|similar)(?![a-z]))))"
     r"|e\.?\s?g\.?(?![a-z])|for\s+example|such\s+as"
     r"|rather\s+than|compared\s+to|(?:without|w/o|non)[\s-]*+(?=\d+[\s-]?bit|q\d|int\d|fp\d|quanti[sz]|gguf|awq|gptq|exl2)|weaker\s+than|don'?t\s+want|do\s+not\s+want|not\s+(?:a|an|the)(?![a-z])"
     r"|(?<![а-я])(?:пробовал\w*|юзал\w*|использовал\w*|сейчас\s+(?:стоит|использую|юзаю)|раньше|не\s+нужн\w*|не\s+хочу"
@@ -987,7 +1041,7 @@ _CLAUSE_END_RE = re.compile(
 _REPORT_RE = re.compile(
     r"(?:too|very|really|super|incredibly|extremely)\s+slow|(?:does\s*n[o']t|did\s*n[o']t|won'?t|not)\s+(?:work|run|load)"
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
-    r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)"
+    r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)(?![^.!?\n]{0,60}+\?)"
 )
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++")
 _TOKEN_RE = re.compile(r"[^\s,.;:!?]++")
@@ -1253,6 +1307,8 @@ def _tasks(scan: _Scan) -> None:
         task = _TASK_NAMES[str(match.lastgroup)]
         if task == "code" and _NOT_CODING_RE.search(low, max(0, match.start() - 20), match.start()):
             continue  # "run it through python", "a quantized script", "thanks for your great code": a tool, no task
+        if match.start() >= 2 and low[match.start() - 1] in "-_" and low[match.start() - 2].isalnum():
+            continue  # "glm-4-9b-chat", "deepseek-math": a model's name, not the task asked for
         if task == "chat" and (
             _CHAT_VARIANT_BEFORE_RE.search(low, max(0, match.start() - 20), match.start())
             or _CHAT_VARIANT_AFTER_RE.match(low, match.end())

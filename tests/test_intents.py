@@ -78,6 +78,14 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("Is there any chance we could load the model in 4-bit given how large it is?", "derived", None),
         ("The lowest config that is able to run it?", "model_info", None),
         ("open source LLMs instead of making API requests to GPT3.5 or GPT4?", "alternatives", "GPT3.5"),
+        ("Feature Request: GLM-4 9B Support", "derived", "GLM-4 9B"),
+        ("Hope to add support for GLM4-9b.", "derived", "GLM4-9b"),
+        ("Does Gemma 2 support Russian?", "model_info", "Gemma 2"),
+        ("command-r-plus-104b-q5_k_s really too large for 3x24 GB ?", "fit", "command-r-plus-104b-q5_k_s"),
+        ("Would It is usable for RTX 3060 VRAM 12 Gb?", "fit", None),
+        ("I really hope that the quantified versions of int8 and int4 can be launched", "derived", None),
+        ("an open model at the same level as GPT-4 for 24gb", "alternatives", "GPT-4"),
+        ("new open models coming out like llama2 or any other, which for 8gb?", None, None),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
@@ -163,6 +171,9 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Are these specs good enough for any models? 8gb of ram", {"intent": None, "memory_gb": 8}),
         ("Взять небольшую и недорогую модель под задачи бота, а не дорогую топовую.", {"sort": None}),
         ("Introduce phi 3 mini 128k instruct", {"min_context": None}),
+        ("Is there a 4 bit awq model for internlm2_5-20b-chat?", {"tasks": []}),
+        ("my pc has 2x16GB DDR5, what model?", {"memory_gb": 32, "memory_kind": "ram"}),
+        ("quants of Qwen2.5-7B-Instruct for 8gb", {"params_min_b": None, "params_max_b": None}),
         ("a model with 128k context for 24gb", {"min_context": 131072}),
     ],
 )
