@@ -332,6 +332,15 @@ _WISH_MODEL_RE = re.compile(
     r"(?i:(?<![a-z])(?:need|want|looking\s+for|recomm?[ae]nd\w*|suggest\w*|which|what|any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)"
     r"(?![a-z])|посовет|порекоменд|подскаж\w*\s+(?:\w+\s+)?модел|(?:нужн\w*|какую|какая|какие)\s+(?:\w+\s+)?(?:модел|нейросет))"
 )
+_THESE_TWO_RE = re.compile(
+    r"(?i:differences?\s+between\s+(?:these|those|the)\s+(?:two|2)(?![a-z])|which\s+of\s+(?:these|those|the)\s+(?:two|2)"
+    r"(?![a-z])|compare\s+(?:these|those|the)\s+(?:two|2)(?![a-z])|(?:разниц\w*|отлича\w*)\s+(?:между\s+)?(?:этими|эти)\s+"
+    r"(?:двумя|две|два))"
+)
+_ELSE_RE = re.compile(
+    r"(?i:(?<![a-z])what\s+else|(?:other|another|alternative)\s+(?:choices?|options?)|what\s+(?:choices?|options?)"
+    r"\s+do\s+i\s+have|что\s+ещ[её]|какие\s+(?:есть\s+)?(?:варианты|альтернативы))"
+)
 _OTHER_MODELS_RE = re.compile(
     r"(?i:(?<![a-z])(?:what|which|any|use|try|other\s+than)\s+(?:\w+\s+)?other\s+(?:\w+\s+){0,2}?models?(?![a-z]))"
 )
@@ -361,6 +370,9 @@ def _intent(scan: _Scan) -> None:
         return
     if _supported(scan):
         return
+    if _THESE_TWO_RE.search(scan.original):
+        found.intent = "compare"  # "What are the differences between these two models?": the thread's two
+        return
     compared = _named_models(scan.original, family_only=True, any_case=True)
     if _COMPARE_RE.search(scan.original) and len(compared) >= 2:
         found.intent = "compare"  # the service reads the names; base_model stays for one model
@@ -384,6 +396,8 @@ def _intent(scan: _Scan) -> None:
             return
     if not (fit or info or question):
         return
+    if fit and not info and _ELSE_RE.search(text):
+        return  # "is it possible to run on 4g vram? Or what else choice do I have": models that do
     if _FIT_IT_RE.search(text):
         found.intent = "fit"  # "can it run on two 3090s?": the model is the one the thread is about
     if info:

@@ -24,7 +24,7 @@ def _norm_name(value: str) -> str:
     return re.sub(r"[\s_\-]+", "-", value.strip().lower())
 
 
-def _items(key: str, value: Any) -> set[Any]:
+def label_items(key: str, value: Any) -> set[Any]:
     """A key's value as a set of facts: a list's items, a scalar as a one-item set, nothing when unstated."""
     if key == "intent":  # unstated reads as "recommend"
         return {value or "recommend"}
@@ -77,7 +77,7 @@ def score(rows: Iterable[Mapping[str, Any]], parse: Callable[[str], Filters]) ->
         for key in KEYS:
             if key not in row["expect"]:  # a set labelled before the key existed
                 continue
-            want, have = _items(key, row["expect"][key]), _items(key, got[key])
+            want, have = label_items(key, row["expect"][key]), label_items(key, got[key])
             entry = scores[key]
             entry.total += 1
             entry.true_positive += len(want & have)

@@ -86,6 +86,9 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("I really hope that the quantified versions of int8 and int4 can be launched", "derived", None),
         ("an open model at the same level as GPT-4 for 24gb", "alternatives", "GPT-4"),
         ("new open models coming out like llama2 or any other, which for 8gb?", None, None),
+        ("`a.safetensors` and `b-Q8_0.gguf`: what are the differences between these two models?", "compare", None),
+        ("I have a gtx 2050. Is it possible to run on 4g vram gpu? Or what else choice do I have?", None, None),
+        ("Can we run it on a MacBook Pro M1 16 GB, or any other model of a similar size?", "fit", None),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
