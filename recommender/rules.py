@@ -124,7 +124,8 @@ _BASE_LEADS = (
     r"(?:fine-?tunes?|finetuned\s+versions?|fine-?tuned\s+versions?|quants?|quantizations?|quantized\s+versions?"
     r"|merges?|derivatives?|variants?|ggufs?|versions?|descendants?|children)\s+of",
     r"(?:derived|based|built)\s+(?:from|on)",
-    r"instead\s+of|(?<![\w'])like|same\s+as",
+    r"instead\s+of|(?<![\w'])like|same\s+as|replac(?:e|ing)|sub(?:stitute)?\s+out|swap\s+(?:out|around)"
+    r"|switch\s+(?:away\s+)?from|move\s+away\s+from|(?:don'?t|do\s+not)\s+want\s+to\s+use",
     rf"аналог{_REST}|альтернатив{_REST}|замен{_REST}|похож{_REST}|подобн{_REST}"
     r"|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
     rf"(?:дообучен|квантован|квантизован|уменьшен|сжат){_REST}\s++(?:верси|вариант|модел|сборк){_REST}",
@@ -200,8 +201,13 @@ def _base_model(scan: _Scan) -> None:
         lead = match.group(0)[: match.start("model") - match.start()].strip()
         if _THAN_RE.match(lead) and _is_x_better(scan, match.start(), match.start("model") + len(model)):
             return  # "Is Mistral Small 3.1 better than Gemma 3 27B for RAG?": the two side by side
+        like = lead.lower().startswith("like")
+        version = like and _VERSION_BEFORE_RE.search(scan.original, max(0, match.start() - 40), match.start())
+        if version and (_VERSION_ASK_RE.search(scan.original) or _DERIVED_ASK_RE.search(scan.original)):
+            continue  # "is there a plan to release a smaller model around 14B like V2?": a version of the thread's
+        quantized = like and _QUANT_ASK_BEFORE_RE.search(scan.original, max(0, match.start() - 40), match.start())
         scan.found.base_model = model
-        scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) else "alternatives"
+        scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) or quantized else "alternatives"
         end = match.start("model") + len(model)
         listed = _LIST_TAIL_RE.match(scan.original, end)  # "like Mistral 7B, Llama 3 8B or Qwen 7B": all of them
         scan.blank(match.start(), listed.end() if listed else end)  # "better than X" is not a sort
@@ -236,6 +242,10 @@ def _is_x_better(scan: _Scan, lead_start: int, end: int) -> bool:
     return True
 
 
+_VERSION_BEFORE_RE = re.compile(
+    r"(?i:(?<![\w.])(?:smaller|larger|bigger|\d++(?:\.\d++)?+b|versions?|variants?)(?![a-z])[^.?!\n]{0,40}+$)"
+)
+_QUANT_ASK_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:quanti[sz]\w*|gguf|awq|gptq|exl2)(?![a-z])[^.?!\n]{0,40}+$)")
 _DERIVED_LEAD_RE = re.compile(
     r"^(?i:fine-?tunes?|finetuned|fine-?tuned|quants?|quantizations?|quantized|merges?|derivatives?|variants?|ggufs?"
     r"|versions?|descendants?|children|derived|based|built|файнтюн|дообучен|квантован|квантизован|уменьшен|сжат"
@@ -280,7 +290,7 @@ _VERSION_ASK_RE = re.compile(
     r"(?i:(?<![a-z])(?:release|publish|provide|support|add|upload|offer|make|there\s+be)\s+"
     r"(?:\S+\s+){0,4}?(?:base|chat|instruct|cpu|gpu|smaller|larger|bigger|quantized|quantised|gguf|onnx|mlx|int4|int8"
     r"|4-?bit|8-?bit|abliterated|uncensored|distilled|\d+(?:\.\d+)?b)\s+"
-    r"(?:versions?|variants?|models?)(?![a-z])|(?<![a-z])there\s*+(?:is|are|'s)\s+(?:\S+\s+){0,3}?(?:smaller|larger|bigger"
+    r"(?:versions?|variants?|models?)(?![a-z])|(?<![a-z])there\s*+(?:is|are|'s|was|were)\s+(?:\S+\s+){0,3}?(?:smaller|larger|bigger"
     r"|quantized|quantised|gguf|abliterated|uncensored|distilled|4-?bit|8-?bit|\d+(?:\.\d+)?b)\s+(?:versions?|variants?)"
     r"(?![a-z])|(?<![a-z])(?:versions?|variants?)\s+of\s+(?:it|this|that|(?:the|this|that|your)"
     r"\s+model)(?![a-z])|available\s+(?:via|on|in|through|for|from)\s+(?:ollama|lm\s*studio|llama\.?cpp|mlx)(?![a-z])"
@@ -436,7 +446,7 @@ def _intent(scan: _Scan) -> None:
 # A build of a named model for the runtime the thread is about: "Feature Request: GLM-4 9B Support", "add support
 # for GLM4-9B", "when to support qwen 3.6?"; not "does Gemma 2 support Russian?" (the model is the subject)
 _SUPPORT_BEFORE_RE = re.compile(
-    r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+)$"
+    r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+|plans?)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+)$"
 )
 _SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integration)(?![a-z]))")
 
@@ -446,7 +456,8 @@ _AUX_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:does|do|did|will|would|can|could|
 
 def _supported(scan: _Scan) -> bool:
     text = scan.original
-    for name, start in _named_models(text, family_only=True, any_case=True):
+    names = _named_models(text, family_only=True, any_case=True) + _other_names(text)
+    for name, start in names:
         if not any(char.isdigit() for char in name):
             continue  # "support for llama": a family
         before = _SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start)

@@ -89,6 +89,13 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("`a.safetensors` and `b-Q8_0.gguf`: what are the differences between these two models?", "compare", None),
         ("I have a gtx 2050. Is it possible to run on 4g vram gpu? Or what else choice do I have?", None, None),
         ("Can we run it on a MacBook Pro M1 16 GB, or any other model of a similar size?", "fit", None),
+        ("Try to sub out GPT-4V for an open model like CogVLM, Fuyu-8B, or LLaVA.", "alternatives", "GPT-4V"),
+        ("I don't want to use ChatGPT, I want to use some free LLMs model", "alternatives", "ChatGPT"),
+        ("It would be amazing if there was a 32b version.", "derived", None),
+        ("Is there a plan to release a smaller model around 14B like V2?", "derived", None),
+        ("any chance that you do the quantization for models like qwen 3.6 27b?", "derived", "qwen 3.6 27b"),
+        ("Any plan for codeqwen2?", "derived", "codeqwen2"),
+        ("Self-hosting models like OLLAMA support: host his own models like GPT4V", "alternatives", "GPT4V"),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
