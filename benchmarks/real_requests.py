@@ -49,20 +49,18 @@ def real(split: str | None = "test", lang: str | None = None) -> list[dict[str, 
     return [r for r in rows if (split is None or r["split"] == split) and (lang is None or r["lang"] == lang)]
 
 
+def second_labels() -> list[dict[str, Any]]:
+    """The blind second labelling of test requests: {"source", "expect"} rows."""
+    return [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def agreement() -> dict[str, KeyScore]:
     """How a second labeller, labelling blind, agrees with the first labels (the reference), per key."""
     first = {row["source"]: row["expect"] for row in real(None)}
-    seconds = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
     scores = {key: KeyScore(key) for key in KEYS}
-    for row in seconds:
+    for row in second_labels():
         for key in KEYS:
-            want, have = label_items(key, first[row["source"]][key]), label_items(key, row["expect"][key])
-            entry = scores[key]
-            entry.total += 1
-            entry.true_positive += len(want & have)
-            entry.false_positive += len(have - want)
-            entry.false_negative += len(want - have)
-            entry.exact += want == have
+            scores[key].add(label_items(key, first[row["source"]][key]), label_items(key, row["expect"][key]))
     return scores
 
 
@@ -129,7 +127,7 @@ def markdown(parsers: Mapping[str, Any]) -> str:
     ]
     test = now["test"]
     second = agreement()
-    sources = {json.loads(line)["source"] for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()}
+    sources = {row["source"] for row in second_labels()}
     rules = parsers["rules"]
     same, _ = score([r for r in real("test", "en") if r["source"] in sources], lambda text: rules.parse(text).filters)
     for key in KEYS:

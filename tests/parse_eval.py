@@ -63,6 +63,14 @@ class KeyScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def add(self, want: set[Any], have: set[Any]) -> None:
+        """One request's expected and found items of this key."""
+        self.total += 1
+        self.true_positive += len(want & have)
+        self.false_positive += len(have - want)
+        self.false_negative += len(want - have)
+        self.exact += want == have
+
     @property
     def accuracy(self) -> float:
         return self.exact / self.total if self.total else 1.0
@@ -78,14 +86,8 @@ def score(rows: Iterable[Mapping[str, Any]], parse: Callable[[str], Filters]) ->
             if key not in row["expect"]:  # a set labelled before the key existed
                 continue
             want, have = label_items(key, row["expect"][key]), label_items(key, got[key])
-            entry = scores[key]
-            entry.total += 1
-            entry.true_positive += len(want & have)
-            entry.false_positive += len(have - want)
-            entry.false_negative += len(want - have)
-            if want == have:
-                entry.exact += 1
-            else:
+            scores[key].add(want, have)
+            if want != have:
                 misses.append((row["text"], key, row["expect"][key], got[key]))
     return {key: entry for key, entry in scores.items() if entry.total}, misses
 

@@ -3,13 +3,12 @@ Hub; the rules on mentioned-versus-wanted and hardware read right; the real-requ
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks.real_requests import SECOND, agreement, macro, real
+from benchmarks.real_requests import agreement, macro, real, second_labels
 from index.store import Catalog
 from recommender.filters import KEYS, LIST_KEYS, Filters
 from recommender.parse import ParserOptions, RequestParser, merge, request_sentences
@@ -248,7 +247,7 @@ def test_second_labelling_covers_test_requests_with_contract_values() -> None:
     """The blind second labelling (the agreement figure in BENCHMARKS.md): test requests only, every key, values the
     parse contract can express (a list item Filters would drop is a labelling slip)."""
     test = {row["source"] for row in real("test", "en")}
-    seconds = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seconds = second_labels()
     assert len(seconds) == 100 and {row["source"] for row in seconds} <= test
     for row in seconds:
         assert set(row["expect"]) == set(KEYS)
