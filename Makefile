@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint clean train-parser docker-smoke
+.PHONY: install run test bench lint clean train-parser train-intent docker-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: install
 train-parser: install
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -c constraints.txt -e '.[dev,train]'
 	$(BIN)/python -m parser_training.train
+
+# Retrain the intent classifier (recommender/data/intent-model.json) on the labelled requests; seconds.
+train-intent: install
+	$(BIN)/python -m parser_training.train_intent
 
 # Builds the image and runs the program inside it: with Docker when an engine answers, else with podman
 # (installed when missing) on a debootstrapped Debian base, the image's filesystem run under chroot.
