@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from recommender.errors import ParserConfigError
 
@@ -62,16 +63,20 @@ class IntentModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> IntentModel:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                intents=tuple(data["intents"]),
-                idf={feature: float(value) for feature, value in data["idf"].items()},
-                weights={feature: tuple(values) for feature, values in data["weights"].items()},
-                bias=tuple(data["bias"]),
-                data_version=str(data["data_version"]),
-            )
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ParserConfigError(f"intent model {path}: {exc}") from exc
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IntentModel:
+        """The model from the content of its file (parser_training.train_intent.train writes it)."""
+        return cls(
+            intents=tuple(data["intents"]),
+            idf={feature: float(value) for feature, value in data["idf"].items()},
+            weights={feature: tuple(values) for feature, values in data["weights"].items()},
+            bias=tuple(data["bias"]),
+            data_version=str(data["data_version"]),
+        )
 
     def probabilities(self, text: str) -> dict[str, float]:
         scores = list(self.bias)

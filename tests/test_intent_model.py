@@ -23,13 +23,7 @@ def test_the_bundled_model_is_what_training_gives_on_todays_examples(bundled: In
     assert bundled.data_version == data_version(rows), "labels changed: run `make train-intent`"
     model = train(rows)
     assert model["converged"]
-    fresh = IntentModel(
-        intents=tuple(model["intents"]),
-        idf=model["idf"],
-        weights={feature: tuple(values) for feature, values in model["weights"].items()},
-        bias=tuple(model["bias"]),
-        data_version=model["data_version"],
-    )
+    fresh = IntentModel.from_dict(model)
     for text, _ in rows:
         mine, theirs = bundled.probabilities(text), fresh.probabilities(text)
         assert max(abs(mine[intent] - theirs[intent]) for intent in INTENTS) < 0.01, text
