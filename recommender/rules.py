@@ -92,8 +92,38 @@ def normalise(text: str) -> str:
     title, a list item or a pasted line ends a sentence), cut to MAX_REQUEST_CHARS."""
     text = unicodedata.normalize("NFKC", text[: MAX_REQUEST_CHARS * 2])
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LINK_RE.sub(_link_name, text)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line and not _TEMPLATE_HEADING_RE.fullmatch(line))[:MAX_REQUEST_CHARS]
+
+
+# A web address: its words are no request words ("ollama.com/library" states no GGUF wish, "3.1-8B" in a path no
+# size); a Hub model's address names that model ("add https://huggingface.co/org/name" asks for org/name).
+_LINK_RE = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>()\[\]{}\"'`]++")
+_HUB_MODEL_RE = re.compile(
+    r"(?i:(?:https?://)?+(?:www\.)?+(?:huggingface\.co|hf\.co)/)(?!(?i:datasets|spaces|docs|blog|papers|models|collections"
+    r"|organizations|settings|learn|posts|api|tasks|join|login|pricing)/)(?P<model>[\w.\-]++/[\w.\-]++)"
+)
+
+
+_OLLAMA_LINK_RE = re.compile(
+    r"(?i:(?:https?://)?+(?:www\.)?+ollama\.(?:com|ai)(?:/library)?+(?:/(?P<model>[\w.\-:]++))?+)"
+)
+
+
+def _link_name(link: re.Match[str]) -> str:
+    """A Hub model's address → its id, an Ollama library page → "ollama" and its model (punctuation after either
+    kept); any other address → nothing."""
+    address = link.group(0)
+    tail = address[len(address.rstrip(".,;:!?")) :]
+    model = _HUB_MODEL_RE.match(address)
+    if model:
+        return model.group("model").rstrip(".,;:!?") + tail
+    ollama = _OLLAMA_LINK_RE.match(address)
+    if ollama:
+        name = (ollama.group("model") or "").rstrip(".,;:!?")
+        return ("ollama " + name).rstrip() + tail
+    return tail
 
 
 # An issue template's headings ("### Summary 💡", "## 🚀 Feature", "### Problem Statement"): no words of a request
@@ -517,8 +547,18 @@ def _other_names(text: str) -> list[tuple[str, int]]:
         letters = sum(char.isalpha() for char in name)
         if letters >= 3 and any(char.isdigit() for char in name) and not _not_a_model(name.lower()):
             found.append((name, match.start()))
+    for match in _HUB_ID_RE.finditer(text):
+        if match.group("name").lower() not in _RUNTIME_NAMES:
+            found.append((match.group("model").rstrip(".,;:!?)"), match.start()))
     found.sort(key=lambda item: item[1])
     return found
+
+
+# A Hub id "org/name" whose name has a digit or a family word ("NousResearch/Hermes-4-70B", "mistralai/Mistral-Nemo")
+_HUB_ID_RE = re.compile(
+    r"(?<![\w.\-/])(?P<model>[A-Za-z][\w.\-]{0,40}+/(?P<name>(?=[\w.\-]{0,80}?(?:\d|(?i:llama|mistral|mixtral|qwen|gemma"
+    r"|phi|deepseek|falcon|granite|olmo|glm|hermes)))[A-Za-z][\w.\-]{0,80}+))(?![\w/])"
+)
 
 
 _JOINED_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Za-z][A-Za-z0-9]*+(?:[\-_.][A-Za-z0-9]++){1,8}+)")
@@ -654,6 +694,31 @@ def _quant_of(scan: _Scan) -> None:
             return
 
 
+# A title that is a model's name alone ("NeuralDaredevil-8B-abliterated", "please add org/name", "[Model request]
+# Qwen2.5-VL-7B"): a build of that model is asked for. A name with its parts joined, or any name above a body.
+_TITLE_MODEL_RE = re.compile(
+    r"\A(?:\[[^\]\n]{0,40}+\]\s*+)?+(?i:(?:please\s++|pls\s++)?+(?:add|support|request|model\s++request|new\s++model"
+    r"|model)(?P<verb>\s*+(?::\s*+|(?<=\s))))?(?P<model>[^\n]{3,80}?)(?i:\s++(?:models?|support|please|pls))?+"
+)
+
+
+def _title_model(scan: _Scan) -> None:
+    text = scan.original
+    title, _, body = text.partition("\n")
+    match = _TITLE_MODEL_RE.fullmatch(title.rstrip(" .!?"))
+    if not match or "?" in title:
+        return
+    model = match.group("model")
+    hub = _HUB_ID_RE.fullmatch(model)
+    joined = _JOINED_NAME_RE.fullmatch(model) and any(c.isdigit() for c in model) and not _not_a_model(model.lower())
+    named = _NAMED_MODEL_RE.fullmatch(model)
+    if hub or joined or (named and (match.group("verb") or (body and re.search(r"\d", model)))):
+        scan.found.base_model, scan.found.intent = model, "derived"
+        own = set(_words_in(_TASK_RE, _TASK_NAMES, _lower(model)))  # "DeepSeek Coder": a name, no code task
+        asked = set(_words_in(_TASK_RE, _TASK_NAMES, scan.text[len(title) :]))
+        scan.found.tasks = [task for task in scan.found.tasks if task not in own or task in asked]
+
+
 # A model the request means without naming it: the thread's ("is it available via Ollama?", "this model")
 _THREAD_MODEL_RE = re.compile(
     r"(?i:(?<![a-z])(?:it|its|this|that|these|those|your|you|the\s+(?:model|weights|checkpoint))(?![a-z']))"
@@ -711,6 +776,8 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         _elliptic_fit(scan)
     if found.intent is None and (found.quants or _QUANT_WORD_RE.search(text)) and len(text) <= ELLIPTIC_MAX:
         _quant_of(scan)
+    if found.intent is None:
+        _title_model(scan)
     if found.intent is None and model is not None:
         _learned_intent(scan, model)
     hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"
@@ -1160,7 +1227,7 @@ def _full_names(scan: _Scan) -> None:
 
 
 def _story(scan: _Scan) -> None:
-    for start, end in _story_spans(scan.text):
+    for start, end in _story_spans(_lower(scan.original)):  # the sentences as written: a blanked name ends none
         scan.blank(start, end)
 
 
