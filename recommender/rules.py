@@ -151,7 +151,7 @@ _MODEL_TAIL = (
 _BASE_LEADS = (
     r"alternatives?|similar|comparable|equivalents?|replacements?|substitutes?|competitors?|rivals?",
     r"(?:better|faster|smaller|cheaper|stronger|smarter|lighter)\s+than|(?:same|similar)\s+level\s+(?:as|of)|on\s+par\s+with"
-    r"|as\s+good\s+as",
+    r"|as\s+good\s+as|perform\w*+\s++(?:\(?+(?:almost|nearly)\)?+\s++)?+as\s++well\s++as",
     r"(?:fine-?tunes?|finetuned\s+versions?|fine-?tuned\s+versions?|quants?|quantizations?|quantized\s+versions?"
     r"|merges?|derivatives?|variants?|ggufs?|versions?|descendants?|children)\s+of",
     r"(?:derived|based|built)\s+(?:from|on)",
@@ -196,6 +196,8 @@ _BASE_AFTER_RE = re.compile(
 
 
 def _base_model(scan: _Scan) -> None:
+    if scan.found.intent is not None:
+        return  # the title asked for a build of a named model
     for match in _BASE_RE.finditer(scan.original):
         model = match.group("model").rstrip(".,;:!?)\"'»”`")
         if not model[:1].isascii() or not model[:1].isalpha():
@@ -292,7 +294,7 @@ _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
     r"|codellama|vicuna|gpt-oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
-    r"|internlm|exaone|kimi|wizardlm)[\w.\-]{0,40}+(?:\s++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|internlm|exaone|kimi|wizardlm)(?:[\w.\-]|:(?=\w)){0,40}+(?:[^\S\n]++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill(?:\s++(?:qwen|llama))?+|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
@@ -318,7 +320,7 @@ _DERIVED_ASK_RE = re.compile(
 # Another version of the thread's model asked for: "are you planning to release the 7B model as well?", "will there
 # be a chat or instruct version of this model?", "the base version of it", "available via Ollama?"
 _VERSION_ASK_RE = re.compile(
-    r"(?i:(?<![a-z])(?:release|publish|provide|support|add|upload|offer|make|there\s+be)\s+"
+    r"(?i:(?<![a-z])(?:release|publish|provide|support|add|upload|offer|make|prepare|train|build|there\s+be)\s+"
     r"(?:\S+\s+){0,4}?(?:base|chat|instruct|cpu|gpu|smaller|larger|bigger|quantized|quantised|gguf|onnx|mlx|int4|int8"
     r"|4-?bit|8-?bit|abliterated|uncensored|distilled|\d+(?:\.\d+)?b)\s+"
     r"(?:versions?|variants?|models?)(?![a-z])|(?<![a-z])there\s*+(?:is|are|'s|was|were)\s+(?:\S+\s+){0,3}?(?:smaller|larger|bigger"
@@ -477,8 +479,15 @@ def _intent(scan: _Scan) -> None:
 # A build of a named model for the runtime the thread is about: "Feature Request: GLM-4 9B Support", "add support
 # for GLM4-9B", "when to support qwen 3.6?"; not "does Gemma 2 support Russian?" (the model is the subject)
 _SUPPORT_BEFORE_RE = re.compile(
-    r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+|plans?)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+)$"
+    r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+|plans?)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+"
+    r"|(?<![а-я])(?:поддержк[аиуе]|добав\w*+(?:\s++поддержку)?+|подключени[еяю])\s++(?:для\s++|модел[иь]\s++)?+)$"
 )
+# Hosted models a client may be asked to support ("Пора бы добавить gpt-4o", "add Claude 3.5 support")
+_HOSTED_NAME_RE = re.compile(
+    r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-]\d[\w.\-]{0,10}+)?+|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+"
+    r"|gigachat|гигачат|yandex-?gpt))(?![\w])"
+)
+_NOT_SUPPORTED_RE = re.compile(r"(?i:(?<!\s)\s++(?:is\s++|are\s++)?+not\s++(?:yet\s++)?+supported)")
 _SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integration)(?![a-z]))")
 
 
@@ -487,13 +496,15 @@ _AUX_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:does|do|did|will|would|can|could|
 
 def _supported(scan: _Scan) -> bool:
     text = scan.original
-    names = _named_models(text, family_only=True, any_case=True) + _other_names(text)
+    hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(text)]
+    names = _named_models(text, family_only=True, any_case=True) + _other_names(text) + hosted
     for name, start in names:
-        if not any(char.isdigit() for char in name):
+        if not any(char.isdigit() for char in name) and (name, start) not in hosted:
             continue  # "support for llama": a family
         before = _SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start)
         asked_of = _AUX_BEFORE_RE.search(text, max(0, start - 12), start)  # "does Gemma 2 support Russian?"
-        if before or (_SUPPORT_AFTER_RE.match(text, start + len(name)) and not asked_of):
+        after = _SUPPORT_AFTER_RE.match(text, start + len(name)) and not asked_of
+        if before or after or _NOT_SUPPORTED_RE.match(text, start + len(name)):  # "Is Llama 4 not supported?"
             scan.found.base_model, scan.found.intent = name, "derived"
             scan.blank(start, start + len(name))
             return True
@@ -702,6 +713,25 @@ _TITLE_MODEL_RE = re.compile(
 )
 
 
+# A title asking for a build for a named model: "[Request] Create llamafile for Gemma 7B", "need mixtral offload for
+# NousResearch/Nous-Hermes-2-Mixtral-8x7B-DPO"; what the body says of other models does not change what it asks.
+_TITLE_BUILD_RE = re.compile(
+    r"\A(?:\[[^\]\n]{0,40}+\]\s*+)?+(?i:please\s++)?+(?i:create|make|build|need|want|add|provide|release|request|convert"
+    r"|publish|upload)\s++(?:[\w.\-]++\s++){0,3}?(?i:for|of)\s++(?P<model>[^\n]{2,80}+)"
+)
+
+
+def _title_build(scan: _Scan) -> None:
+    match = _TITLE_BUILD_RE.match(scan.original)
+    if not match or (match.end() < len(scan.original) and scan.original[match.end()] != "\n"):
+        return
+    model = match.group("model").rstrip(" .!?")
+    joined = _JOINED_NAME_RE.fullmatch(model) and any(c.isdigit() for c in model) and not _not_a_model(model.lower())
+    if _HUB_ID_RE.fullmatch(model) or joined or _NAMED_MODEL_RE.fullmatch(model):
+        scan.found.base_model, scan.found.intent = model, "derived"
+        scan.blank(match.start("model"), match.start("model") + len(model))
+
+
 def _title_model(scan: _Scan) -> None:
     text = scan.original
     title, _, body = text.partition("\n")
@@ -814,7 +844,7 @@ _VRAM_WORDS = _words(
     r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
 )
 _RAM_WORDS = _words(
-    r"(?<![a-z])(?:ram|dram|ddr\d?|system\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
+    r"(?<![a-z])(?:ram|dram|ddr\d?|(?:system|physical)\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
@@ -873,6 +903,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         scan.blank(gpu.start, gpu.end)
     amounts: list[tuple[float, str | None, int]] = []
     total = False  # "a total VRAM of 96GB" stated
+    carded: set[int] = set()  # where an amount is the memory of a card named beside it
     for seen, match in enumerate(scan.take(_MEMORY_RE)):
         if seen >= MAX_AMOUNTS:
             continue  # read (and blanked) but not weighed: nobody states more memory sizes than this
@@ -908,6 +939,12 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         after = after[: next((i for i, char in enumerate(after) if char.isdigit()), len(after))]  # to the next number
         after = after[1:] if after.startswith("+") else after  # "100GB+ of system memory": at least, not "and"
         card = next((g for g in gpus if 0 <= match.start() - g.end <= 3), None)  # "RTX 3090 24GB"
+        if card is None and value <= 48:  # "4GB RTX3050": the card named right after its memory
+            card = next(
+                (g for g in gpus if 0 <= g.start - match.end() <= 2 and not text[match.end() : g.start].strip()), None
+            )
+        if card is not None:
+            carded.add(match.start())
         ram_after = _RAM_WORDS.search(_JOINED_RE.split(after[:12], 1)[0])  # "24GB RAM"; not "8gb, 32gb ram" or "+ DDR4"
         joined = next(
             (
@@ -959,10 +996,11 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
     if amounts:
         vram = [amount for amount in amounts if amount[1] == "vram"]
         scan.found.memory_gb = (vram or amounts)[0][0]
-        cards = [amount for amount in vram if any(0 <= amount[2] - g.end <= 3 for g in gpus)]
+        cards = [amount for amount in vram if amount[2] in carded]
         if cards and not total:
             scan.found.memory_gb = cards[0][0]  # "68GB vram (my estimate) ... 3 x RTX 3090 (72GB vram)": the card's
-        if len(cards) >= 2 and _JOINED_RE.search(text[cards[0][2] : cards[1][2]]):
+        between = text[cards[0][2] : cards[1][2]] if len(cards) >= 2 else ""
+        if between and len(between) <= 40 and "\n" not in between and _JOINED_RE.search(between):
             scan.found.memory_gb = cards[0][0] + cards[1][0]  # "RX 9070 XT 16GB + 3060ti 8GB": both cards
         ram = [amount for amount in amounts if amount[1] == "ram"]
         gpu_budget = bool(gpus) and scan.found.memory_kind == "vram" and not _CPU_ONLY.search(text)
@@ -1625,6 +1663,7 @@ class Rules:
         self.hardware = hardware or HardwareTable.load()
         self.intent_model = intent_model or IntentModel.load()
         self._steps: tuple[Callable[[_Scan], None], ...] = (
+            _title_build,
             _base_model,
             _intent,
             lambda scan: _memory(scan, self.hardware),

@@ -96,6 +96,22 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("any chance that you do the quantization for models like qwen 3.6 27b?", "derived", "qwen 3.6 27b"),
         ("Any plan for codeqwen2?", "derived", "codeqwen2"),
         ("Self-hosting models like OLLAMA support: host his own models like GPT4V", "alternatives", "GPT4V"),
+        # a Hub address names its model; a title that is a model's name asks for a build of it
+        ("please bring https://huggingface.co/mistralai/Ministral-8B-Instruct-2410 to the app", None, None),
+        ("please add https://huggingface.co/org/Foo-13B-v2/tree/main to your library", "derived", "org/Foo-13B-v2"),
+        (
+            "Granite-3.1-8B-Instruct\n\nIt tops the small-model board, would be nice here.",
+            "derived",
+            "Granite-3.1-8B-Instruct",
+        ),
+        ("https://huggingface.co/org/Bar-70B\n\nFast and open.", "derived", "org/Bar-70B"),
+        ("Add Mistral Nemo models", "derived", "Mistral Nemo"),
+        ("[Request] Build a GGUF for Qwen2.5 14B\n\nIt is said to beat Llama 3 70B at math.", "derived", "Qwen2.5 14B"),
+        ("Is Gemma 3 not supported yet?", "derived", "Gemma 3"),
+        ("Пора бы добавить claude 3.5 в бота", "derived", "claude 3.5"),
+        ("which open model performs almost as well as GPT-4o for code?", "alternatives", "GPT-4o"),
+        ("qwen3:14b on a 3060 12gb?", "fit", "qwen3:14b"),
+        ("qwen 7b coding", None, None),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
@@ -185,6 +201,15 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("my pc has 2x16GB DDR5, what model?", {"memory_gb": 32, "memory_kind": "ram"}),
         ("quants of Qwen2.5-7B-Instruct for 8gb", {"params_min_b": None, "params_max_b": None}),
         ("a model with 128k context for 24gb", {"min_context": 131072}),
+        # the words of a web address are no wishes
+        ("see https://ollama.com/library for chat models on 8gb", {"formats": ["gguf"], "params_min_b": None}),
+        ("like the docs at https://example.org/guides/llama-3.1-8b-vision say, 8gb?", {"families": [], "tasks": []}),
+        ("Add DeepSeek Coder models", {"tasks": [], "families": []}),
+        # a card named right after its memory; "physical memory" is the system's
+        ("can 4GB RTX3050 and 40GB RAM run a 7b?", {"memory_gb": 4, "memory_kind": "vram", "ram_gb": 40}),
+        ("16GB 4060 Ti, which coding model?", {"memory_gb": 16, "memory_kind": "vram"}),
+        ("32GB of physical memory, which model?", {"memory_gb": 32, "memory_kind": "ram"}),
+        ("4GB RTX3050, 40GB RAM.\nI also wonder if a 4GB RTX3050 can do chat.", {"memory_gb": 4}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
