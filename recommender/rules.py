@@ -1477,6 +1477,11 @@ def _tasks(scan: _Scan) -> None:
             continue  # "run it through python", "a quantized script", "thanks for your great code": a tool, no task
         if match.start() >= 2 and low[match.start() - 1] in "-_" and low[match.start() - 2].isalnum():
             continue  # "glm-4-9b-chat", "deepseek-math": a model's name, not the task asked for
+        if task == "vision" and (
+            _PICTURE_REF_BEFORE_RE.search(low, max(0, match.start() - 24), match.start())
+            or _PICTURE_REF_AFTER_RE.match(low, match.end())
+        ):
+            continue  # "as shown in the image", "on screenshots I see": the post's pictures, not the model's task
         if task == "chat" and (
             _CHAT_VARIANT_BEFORE_RE.search(low, max(0, match.start() - 20), match.start())
             or _CHAT_VARIANT_AFTER_RE.match(low, match.end())
@@ -1486,6 +1491,11 @@ def _tasks(scan: _Scan) -> None:
     scan.found.tasks = unique(tasks)
 
 
+_PICTURE_REF_BEFORE_RE = re.compile(
+    r"(?<![a-z])(?:(?:shown|seen|see|as)\s++(?:in|on)|attached|following|above|below|(?:in|on)\s++(?:the\s++)?+(?:attached"
+    r"|following))\s++(?:the\s++|this\s++|my\s++)?+$"
+)
+_PICTURE_REF_AFTER_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?:i\s++(?:see|saw)|below|above|attached)(?![a-z])")
 _CHAT_VARIANT_BEFORE_RE = re.compile(r"instruct\w*+\s++(?:model\s++)?+(?:or|vs\.?+|and|/)\s++(?:the\s++|a\s++)?+$")
 _CHAT_VARIANT_AFTER_RE = re.compile(
     r"(?<!\s)(?:\s*+(?:or|vs\.?+|and|/)\s++(?:an?\s++)?+instruct|\s++(?:versions?|variants?|one|template|format"
@@ -1641,8 +1651,29 @@ def _sort(scan: _Scan) -> None:
             or _SOFTWARE_BEFORE_RE.search(low, max(0, match.start() - 24), match.start())
         ):
             continue  # "the latest version of ollama", "after the recent update": the software, not the models
+        if sort == "newest" and _NEW_MODEL_RE.match(low, max(0, match.start() - 4)):
+            continue  # "the new qwen 3.8 27b", "the new LLaVa 1.6 models": one model named, no order asked
+        if sort == "best" and _IS_BEST_RE.search(low, max(0, match.start() - 32), match.start()):
+            sentence = _sentence_at(low, match.start())
+            if "?" not in sentence and not _QUESTION_START_RE.match(sentence):
+                continue  # "Qwen1.5 is one of the best open models", "this tool is the best": said of a thing
         scan.found.sort = sort  # type: ignore[assignment]
         return
+
+
+_NEW_MODEL_RE = re.compile(r"the\s(?:new|latest|newest)\s++[a-z][\w.\-]{1,20}+[\s\-]?+\d")
+_IS_BEST_RE = re.compile(
+    r"(?<![a-z])(?:is|was|are|were|'s|it'?s)\s++(?:still\s++|simply\s++)?+(?:one\s++of\s++)?+the\s++$"
+)
+_QUESTION_START_RE = re.compile(r"(?<!\s)\s*+(?:which|what|who|is|are|can|could|should|does|do)(?![a-z])")
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of `text` around position `at` (a line break, '.', '!' or '?' ends one; the '?' kept)."""
+    start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    ends = [end for end in (text.find(mark, at) for mark in ".!?\n") if end != -1]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start:end]
 
 
 _SOFTWARE = (

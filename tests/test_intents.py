@@ -210,6 +210,15 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("16GB 4060 Ti, which coding model?", {"memory_gb": 16, "memory_kind": "vram"}),
         ("32GB of physical memory, which model?", {"memory_gb": 32, "memory_kind": "ram"}),
         ("4GB RTX3050, 40GB RAM.\nI also wonder if a 4GB RTX3050 can do chat.", {"memory_gb": 4}),
+        # "the best", "the new" said of a thing; pictures of the post
+        ("Mixtral is still one of the best open models. Which quant for 24gb?", {"sort": None}),
+        ("this app is the best, thanks! which model for 8gb?", {"sort": None}),
+        ("which model is the best for chat on 8gb?", {"sort": "best"}),
+        ("is the new Qwen 3.5 9B good on 8gb?", {"sort": None}),
+        ("newest qwen models for 8gb", {"sort": "newest"}),
+        ("it fails as shown in the image. Which model for 8gb?", {"tasks": []}),
+        ("on screenshots I see gpt-4, which local model instead?", {"tasks": []}),
+        ("a model that describes the image I send, 8gb", {"tasks": ["vision"]}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
