@@ -293,7 +293,7 @@ _DERIVED_AFTER_RE = re.compile(
 _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
-    r"|codellama|vicuna|gpt-oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
+    r"|codellama|vicuna|gpt[\s-]?+oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
     r"|internlm|exaone|kimi|wizardlm)(?:[\w.\-]|:(?=\w)){0,40}+(?:[^\S\n]++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill(?:\s++(?:qwen|llama))?+|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
@@ -328,7 +328,11 @@ _VERSION_ASK_RE = re.compile(
     r"(?![a-z])|(?<![a-z])(?:versions?|variants?)\s+of\s+(?:it|this|that|(?:the|this|that|your)"
     r"\s+model)(?![a-z])|available\s+(?:via|on|in|through|for|from)\s+(?:ollama|lm\s*studio|llama\.?cpp|mlx)(?![a-z])"
     r"|(?<![a-z])(?:gguf|llama\.?cpp|ollama|mlx|awq|gptq|exl2|onnx|quantization|quantized|4-?bit|8-?bit|int[48])\s+support(?![a-z])"
-    r"|(?<![a-z])(?:load|run)\s+(?:it|this|the\s+model)\s+(?:\S+\s+){0,2}?in\s+(?:[2-8]-?bit|int[48]|fp8)(?![a-z]))"
+    r"|(?<![a-z])(?:load|run)\s+(?:it|this|the\s+model)\s+(?:\S+\s+){0,2}?in\s+(?:[2-8]-?bit|int[48]|fp8)(?![a-z])"
+    r"|(?<![а-я])(?:переделк\w*|конвертаци\w*|конвертир\w*|верси[яиюей]|сборк\w*|выпуст\w*|выпуск\w*|сдела\w*)\s++"
+    r"(?:\S++\s++){0,2}?(?:под|в|для)\s++(?:gguf|gptq|awq|exl2|mlx|onnx|ollama|llama\.?cpp)(?![a-z])"
+    r"|(?<![а-я])(?:выпуск\w*|выпустит\w*)\s++(?:\S++\s++){0,2}?(?:\d++(?:\.\d++)?+b\+?\s++)?+(?:модел\w*|верси\w*)"
+    r"|(?<![а-я])(?:квантованн\w*|квантизованн\w*|gguf|awq|gptq)\s++верси\w*)"
 )
 _COMPARE_RE = re.compile(
     r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differences?\s+between|differ)(?![a-z])|сравн\w*|разниц\w*\s+между"
@@ -1651,6 +1655,8 @@ def _sort(scan: _Scan) -> None:
             or _SOFTWARE_BEFORE_RE.search(low, max(0, match.start() - 24), match.start())
         ):
             continue  # "the latest version of ollama", "after the recent update": the software, not the models
+        if sort == "newest" and _NEW_THING_RE.match(low, match.end()):
+            continue  # "новые квантования?", "new features": something new, not the newest models
         if sort == "newest" and _NEW_MODEL_RE.match(low, max(0, match.start() - 4)):
             continue  # "the new qwen 3.8 27b", "the new LLaVa 1.6 models": one model named, no order asked
         if sort == "best" and _IS_BEST_RE.search(low, max(0, match.start() - 32), match.start()):
@@ -1661,6 +1667,10 @@ def _sort(scan: _Scan) -> None:
         return
 
 
+_NEW_THING_RE = re.compile(
+    r"(?<!\s)\s++(?:квант\w*|верси\w*|функци\w*|возможност\w*|фич\w*|обновлени\w*|features?|quants?|quantizations?"
+    r"|versions?|options?|settings?)(?![a-zа-я])"
+)
 _NEW_MODEL_RE = re.compile(r"the\s(?:new|latest|newest)\s++[a-z][\w.\-]{1,20}+[\s\-]?+\d")
 _IS_BEST_RE = re.compile(
     r"(?<![a-z])(?:is|was|are|were|'s|it'?s)\s++(?:still\s++|simply\s++)?+(?:one\s++of\s++)?+the\s++$"

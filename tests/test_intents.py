@@ -112,6 +112,9 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("which open model performs almost as well as GPT-4o for code?", "alternatives", "GPT-4o"),
         ("qwen3:14b on a 3060 12gb?", "fit", "qwen3:14b"),
         ("qwen 7b coding", None, None),
+        ("Add GPT OSS 20B to the catalog for 16GB devices", "derived", "GPT OSS 20B"),
+        ("Спасибо! Планируется выпуск 70b+ моделей? Переделка под gguf?", "derived", None),
+        ("будет ли квантованная версия?", "derived", None),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
@@ -216,6 +219,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("which model is the best for chat on 8gb?", {"sort": "best"}),
         ("is the new Qwen 3.5 9B good on 8gb?", {"sort": None}),
         ("newest qwen models for 8gb", {"sort": "newest"}),
+        ("Новые квантования? Какую модель на 12 гб?", {"sort": None}),
+        ("is there a new version? which one for 8gb", {"sort": None}),
         ("it fails as shown in the image. Which model for 8gb?", {"tasks": []}),
         ("on screenshots I see gpt-4, which local model instead?", {"tasks": []}),
         ("a model that describes the image I send, 8gb", {"tasks": ["vision"]}),
