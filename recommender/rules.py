@@ -1194,7 +1194,7 @@ def _formats(scan: _Scan) -> None:
 _MENTIONED_RE = re.compile(
     r"(?<![a-z])(?:(?<!anyone\s)(?<!someone\s)(?<!you\s)(?<!body\s)tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
-    r"|currently\s+(?:use|using|run|running)|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
+    r"|currently(?!\s+(?:looking|searching|seeking|need|want|trying\s+to|planning|evaluating|choosing))|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
     r"i\s+(?:currently\s+)?use|(?P<my>my\s+(?=\S*\d))|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
     r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+(?:\s*+,\s*+[A-Za-z0-9][\w.\-]*+"
     r"(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)|\s++or\s++(?:any|some|other|similar)(?![a-z]))))"

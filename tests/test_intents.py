@@ -221,6 +221,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("newest qwen models for 8gb", {"sort": "newest"}),
         ("Новые квантования? Какую модель на 12 гб?", {"sort": None}),
         ("is there a new version? which one for 8gb", {"sort": None}),
+        ("Currently with 128K of context it works. Any cheaper local model?", {"min_context": None}),
+        ("currently looking for a coding model with 32k context", {"tasks": ["code"], "min_context": 32768}),
         ("it fails as shown in the image. Which model for 8gb?", {"tasks": []}),
         ("on screenshots I see gpt-4, which local model instead?", {"tasks": []}),
         ("a model that describes the image I send, 8gb", {"tasks": ["vision"]}),
