@@ -335,7 +335,7 @@ _VERSION_ASK_RE = re.compile(
     r"|(?<![а-я])(?:квантованн\w*|квантизованн\w*|gguf|awq|gptq)\s++верси\w*)"
 )
 _COMPARE_RE = re.compile(
-    r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differences?\s+between|differ)(?![a-z])|сравн\w*|разниц\w*\s+между"
+    r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differen(?:ces?|t)\s+between|differ)(?![a-z])|сравн\w*|разниц\w*\s+между"
     r"|чем\s+отлича\w*)"
 )
 _DEFINITE_RE = re.compile(

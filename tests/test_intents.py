@@ -115,6 +115,7 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("Add GPT OSS 20B to the catalog for 16GB devices", "derived", "GPT OSS 20B"),
         ("Спасибо! Планируется выпуск 70b+ моделей? Переделка под gguf?", "derived", None),
         ("будет ли квантованная версия?", "derived", None),
+        ('What is the different between "qwen3-coder" and "qwen3-instruct"?', "compare", None),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
