@@ -753,6 +753,33 @@ def _title_model(scan: _Scan) -> None:
         scan.found.tasks = [task for task in scan.found.tasks if task not in own or task in asked]
 
 
+# The model a question is about, named before the word "model" or as what was released: "the llama2 model", "the
+# new V3 model", "Thanks for releasing Grok!"; a name with a digit or a capital, not a plain word ("the vision model")
+_MODEL_NOUN_RE = re.compile(
+    r"(?<![a-z])(?i:the|this|your)\s++(?i:new\s++|latest\s++)?+(?P<model>[A-Za-z][\w.\-]{0,30}+)\s++(?i:model)(?![a-z])"
+    r"|(?<![a-z])(?i:releasing|open-?sourcing)\s++(?P<released>[A-Z][\w.\-]{1,30}+)"
+)
+
+
+def _model_noun(scan: _Scan) -> None:
+    for match in _MODEL_NOUN_RE.finditer(scan.original):
+        model = (match.group("model") or match.group("released")).rstrip(".,;:!?")
+        if model.lower() in _RUNTIME_NAMES or _GPU_NAME_RE.match(model) or _not_a_model(model.lower()):
+            continue
+        if any(char.isdigit() for char in model) or ((model[0].isupper() and not model.isupper()) or len(model) <= 4):
+            if model.lower() in _COMMON_BEFORE_MODEL:
+                continue
+            scan.found.base_model = model
+            return
+
+
+_COMMON_BEFORE_MODEL = frozenset(
+    ("base", "chat", "instruct", "same", "other", "original", "vision", "language", "whole", "entire", "full", "big",
+     "small", "large", "main", "default", "current", "local", "right", "best", "new", "old", "first", "last", "next",
+     "quantized", "gguf", "awq", "gptq", "mlx", "onnx", "llm", "ai", "the", "this", "that", "embedding", "base")
+)  # fmt: skip
+
+
 # A model the request means without naming it: the thread's ("is it available via Ollama?", "this model")
 _THREAD_MODEL_RE = re.compile(
     r"(?i:(?<![a-z])(?:it|its|this|that|these|those|your|you|the\s+(?:model|weights|checkpoint))(?![a-z']))"
@@ -814,6 +841,8 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         _title_model(scan)
     if found.intent is None and model is not None:
         _learned_intent(scan, model)
+    if found.intent in ("fit", "derived", "model_info") and found.base_model is None:
+        _model_noun(scan)
     hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"
     if found.intent == "fit" and found.memory_gb is None and not hardware:
         found.intent = "model_info" if found.base_model else None
@@ -1194,7 +1223,8 @@ def _formats(scan: _Scan) -> None:
 _MENTIONED_RE = re.compile(
     r"(?<![a-z])(?:(?<!anyone\s)(?<!someone\s)(?<!you\s)(?<!body\s)tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
-    r"|currently(?!\s+(?:looking|searching|seeking|need|want|trying\s+to|planning|evaluating|choosing))|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
+    r"|currently(?!\s+(?:looking|searching|seeking|need|want|trying\s+to|planning|evaluating|choosing))"
+    r"|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
     r"i\s+(?:currently\s+)?use|(?P<my>my\s+(?=\S*\d))|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
     r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+(?:\s*+,\s*+[A-Za-z0-9][\w.\-]*+"
     r"(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)|\s++or\s++(?:any|some|other|similar)(?![a-z]))))"

@@ -116,6 +116,8 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("Спасибо! Планируется выпуск 70b+ моделей? Переделка под gguf?", "derived", None),
         ("будет ли квантованная версия?", "derived", None),
         ('What is the different between "qwen3-coder" and "qwen3-instruct"?', "compare", None),
+        ("Thanks for releasing Falcon! Could we load the model in 4-bit?", "derived", "Falcon"),
+        ("What hardware does it need? It froze when I chatted with the mistral7b model.", "model_info", "mistral7b"),
     ],
 )
 def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | None, base_model: str | None) -> None:
