@@ -887,8 +887,10 @@ _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|
 _RAM_SPEED_RE = re.compile(
     r"(?<![a-z])ddr\d|\d\s*gb\W{0,3}(?:\(\S+\)\s*)?[1-9]\d(?:00|33|66|67)\b|\d{4}\s*(?:mhz|mt/s|rgb|cl\d)"
 )
-_DISK_RE = re.compile(r"(?<![a-z])(?:ssd|hdd|nvme|disk|storage|drive)(?![a-z])")
-_RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)\s*:[^:]{0,40}$")
+_DISK = r"(?:ssd|hdd|nvme|disk|storage|drive|hard\s++drive|space)"
+_DISK_BEFORE_RE = re.compile(rf"(?<![a-z]){_DISK}\s*+[:\-–=]?\s*+$")
+_DISK_AFTER_RE = re.compile(rf"(?<!\s)\s*+(?:(?:of|free|disk)\s++)?+(?:(?:free|disk)\s++)?+{_DISK}(?![a-z])")
+_RAM_LINE_RE = re.compile(r"(?<![a-z])(?:ram|memory|оперативн\w*|озу)(?:\s*+:|\s++[\-–]\s)[^:\n]{0,40}+$")
 _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
 _GPU_PREFIX_RE = re.compile(r"(?:rtx|gtx|rx|radeon|geforce|nvidia)(?![a-z])")
 _RAM_BEFORE_RE = re.compile(r"(?<![a-z])(?:ram|ddr\d|озу)\s*+:?\s*+$")
@@ -966,7 +968,9 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             value *= gpus[0].count  # "two A6000 (48GB each)"
         elif not gpus and each and (counted := _CARDS_COUNT_RE.search(text, max(0, match.start() - 30), match.start())):
             value *= _WORD_COUNTS.get(counted.group(1), 1)  # "2 карты по 24 гб": cards counted, not named
-        near = text[max(0, match.start() - 30) : match.end() + 30]
+        line_start = text.rfind("\n", max(0, match.start() - 30), match.start()) + 1 or max(0, match.start() - 30)
+        line_end = text.find("\n", match.end(), match.end() + 30)
+        near = text[line_start : line_end if line_end != -1 else match.end() + 30]  # "RAM: 64GB\nGPU: ...": its line
         kind = "vram" if _VRAM_WORDS.search(near) and not _CPU_ONLY.search(near) else None
         after = text[match.end() : match.end() + 30]
         after = after[: next((i for i, char in enumerate(after) if char.isdigit()), len(after))]  # to the next number
@@ -999,8 +1003,9 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         if kind is None and _RAM_WORDS.search(_JOINED_RE.split(after, 1)[0]):
             kind = "ram"
         line = scan.window(match.start() - 45, match.start())  # requests come as one line: "Ram: ... 96GB"
-        if _DISK_RE.search(line[-25:] + text[match.end() : match.end() + 12]):
-            continue  # "SSD: 2TB", "1TB SSD": storage
+        disk = _DISK_BEFORE_RE.search(line[-12:]) or _DISK_AFTER_RE.match(text, match.end())
+        if disk and not _VRAM_WORDS.search(line[-40:]):
+            continue  # "SSD: 2TB", "1TB SSD", "50 GB of storage": storage; "my graphics card has 24g of storage" is not
         if kind is None and _RAM_LINE_RE.search(line):
             kind = "ram"  # "Ram: Corsair ... 96GB"
         if kind != "ram" and gpus and _CPU_NAME_RE.search(text[max(0, match.start() - 25) : match.start()]):

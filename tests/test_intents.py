@@ -215,6 +215,13 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("can 4GB RTX3050 and 40GB RAM run a 7b?", {"memory_gb": 4, "memory_kind": "vram", "ram_gb": 40}),
         ("16GB 4060 Ti, which coding model?", {"memory_gb": 16, "memory_kind": "vram"}),
         ("32GB of physical memory, which model?", {"memory_gb": 32, "memory_kind": "ram"}),
+        # a spec sheet, one part a line; storage is no memory, a graphics card's "storage" is
+        ("RAM: 64GB\nGPU: RTX 3060\nwhich model?", {"memory_gb": 12, "memory_kind": "vram", "ram_gb": 64}),
+        ("PC memory - 32GB\nVRAM - 12GB", {"memory_gb": 12, "memory_kind": "vram", "ram_gb": 32}),
+        ("1TB SSD, 32GB RAM, which model?", {"memory_gb": 32, "memory_kind": "ram"}),
+        ("50 GB of free disk space and 16GB RAM", {"memory_gb": 16}),
+        ("my graphics card only has 24g of storage", {"memory_gb": 24, "memory_kind": "vram"}),
+        ("memory-efficient model for 8GB", {"memory_gb": 8, "memory_kind": None}),
         ("4GB RTX3050, 40GB RAM.\nI also wonder if a 4GB RTX3050 can do chat.", {"memory_gb": 4}),
         # "the best", "the new" said of a thing; pictures of the post
         ("Mixtral is still one of the best open models. Which quant for 24gb?", {"sort": None}),
