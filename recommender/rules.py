@@ -1218,7 +1218,10 @@ _FORMAT_RE = _words("|".join(f"(?P<f{index}>{pattern})" for index, (pattern, _) 
 
 def _formats(scan: _Scan) -> None:
     found = []
+    low = _lower(scan.original)
     for match in scan.take(_FORMAT_RE):
+        if match.start() >= 2 and low[match.start() - 1] in "-_" and low[match.start() - 2].isalnum():
+            continue  # "MythoMax-L2-13B-GPTQ", "Qwen2.5-Coder-7B-Q8_0-GGUF": a model's name, not the format asked for
         found.append(_FORMATS[int(str(match.lastgroup)[1:])][1])
     scan.found.formats = unique(found)
 
@@ -1627,6 +1630,7 @@ def _commercial(scan: _Scan) -> None:
         return
 
 
+_SFW_RE = re.compile(r"(?<![a-z])(?:sfw|safe\s+for\s+work|family[\s-]friendly|kid[\s-]friendly)(?![a-z])")
 _UNCENSORED_RE = re.compile(
     r"unc[ae]ns[oe]r\w*|un-censored|abliterat\w*|nsfw|(?<![a-z])erp(?![a-z])|no\s+refusals?|without\s+refusals?"
     r"|doesn'?t\s+refuse|won'?t\s+refuse|unfiltered|no\s+(?:censorship|filters?|guardrails|restrictions)"
@@ -1637,7 +1641,7 @@ _UNCENSORED_RE = re.compile(
 
 
 def _uncensored(scan: _Scan) -> None:
-    if _UNCENSORED_RE.search(scan.text):
+    if _UNCENSORED_RE.search(scan.text) and not _SFW_RE.search(scan.text):  # "an SFW version? most are NSFW"
         scan.found.uncensored = True
 
 

@@ -222,6 +222,9 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("50 GB of free disk space and 16GB RAM", {"memory_gb": 16}),
         ("my graphics card only has 24g of storage", {"memory_gb": 24, "memory_kind": "vram"}),
         ("memory-efficient model for 8GB", {"memory_gb": 8, "memory_kind": None}),
+        ("can I run MythoMax-L2-13B-GPTQ on 8gb?", {"formats": []}),
+        ("a gptq model for 8gb", {"formats": ["gptq"]}),
+        ("an SFW version? most of them are NSFW", {"uncensored": None}),
         ("4GB RTX3050, 40GB RAM.\nI also wonder if a 4GB RTX3050 can do chat.", {"memory_gb": 4}),
         # "the best", "the new" said of a thing; pictures of the post
         ("Mixtral is still one of the best open models. Which quant for 24gb?", {"sort": None}),
