@@ -303,7 +303,7 @@ _OTHER_NAME_RE = re.compile(
 )
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
-    r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable))(?:s|ning|ing|ed|d)?(?![a-z])"
+    r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable|ok|okay|enough|sufficient))(?:s|ning|ing|ed|d)?(?![a-z])"
     r"|(?<![a-z])usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
@@ -406,6 +406,11 @@ def _intent(scan: _Scan) -> None:
     if found.base_model:
         if found.intent is None:
             found.intent = "alternatives"
+        compared = _named_models(scan.original, family_only=True, any_case=True)
+        if found.intent == "derived" and _COMPARE_RE.search(scan.original) and len(compared) >= 2:
+            found.intent, found.base_model = "compare", None  # "a comparison between the two variants of Vicuna"
+            for model, start in compared:
+                scan.blank(start, start + len(model))  # the compared models' families and sizes are no wish
         return
     if _DERIVED_ASK_RE.search(scan.original) or _VERSION_ASK_RE.search(scan.original):
         found.intent = "derived"  # "a 4 bit quantized version of 7B?": the model the thread is about
@@ -491,6 +496,8 @@ _HOSTED_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-]\d[\w.\-]{0,10}+)?+|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+"
     r"|gigachat|гигачат|yandex-?gpt))(?![\w])"
 )
+# A name with a capital inside a word ("OpenELM", "TinyLlama", "MiniCPM"), not an acronym ("RAG", "GPU")
+_CAMEL_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Z][a-z]++[A-Z][\w.\-]{0,30}+)(?=\s++models?(?![a-z]))")
 _NOT_SUPPORTED_RE = re.compile(r"(?i:(?<!\s)\s++(?:is\s++|are\s++)?+not\s++(?:yet\s++)?+supported)")
 _SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integration)(?![a-z]))")
 
@@ -501,6 +508,7 @@ _AUX_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:does|do|did|will|would|can|could|
 def _supported(scan: _Scan) -> bool:
     text = scan.original
     hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(text)]
+    hosted += [(m.group("model"), m.start()) for m in _CAMEL_NAME_RE.finditer(text)]  # "support for OpenELM models"
     names = _named_models(text, family_only=True, any_case=True) + _other_names(text) + hosted
     for name, start in names:
         if not any(char.isdigit() for char in name) and (name, start) not in hosted:
@@ -1466,7 +1474,7 @@ _TASK_WORDS: dict[str, str] = {
     r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
     r"|диалог\w*|разговор\w*": "chat",
-    r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?|persona)(?![a-z])"
+    r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?(?!\s+recognition)|persona)(?![a-z])"
     r"|ролев\w*|ролепле\w*|персонаж\w*|отыгр\w*": "roleplay",
     r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across|around|on|from)\s+(?:my\s+|our\s+|"
     r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
@@ -1517,6 +1525,8 @@ def _tasks(scan: _Scan) -> None:
         task = _TASK_NAMES[str(match.lastgroup)]
         if task == "code" and _NOT_CODING_RE.search(low, max(0, match.start() - 20), match.start()):
             continue  # "run it through python", "a quantized script", "thanks for your great code": a tool, no task
+        if task == "code" and _COMMAND_AFTER_RE.match(low, match.end()):
+            continue  # "python generate.py --base_model=...": a command pasted, no task
         if match.start() >= 2 and low[match.start() - 1] in "-_" and low[match.start() - 2].isalnum():
             continue  # "glm-4-9b-chat", "deepseek-math": a model's name, not the task asked for
         if task == "vision" and (
@@ -1545,6 +1555,7 @@ _CHAT_VARIANT_AFTER_RE = re.compile(
 )
 
 
+_COMMAND_AFTER_RE = re.compile(r"(?<!\s)\s++(?:-[mc]\s|[\w/\-]++(?:\.[\w/\-]++)*?\.py(?!\w))")
 # Code words that name the project's code or a tool the user runs, not coding as the model's task.
 _NOT_CODING_RE = re.compile(
     r"(?<![a-z])(?:through|via|from|quantized|quantization|conversion|convert|install|your|great|nice|amazing|source"

@@ -117,6 +117,10 @@ def service(home: Path) -> Iterator[Sommelier]:
         ("будет ли квантованная версия?", "derived", None),
         ('What is the different between "qwen3-coder" and "qwen3-instruct"?', "compare", None),
         ("Thanks for releasing Falcon! Could we load the model in 4-bit?", "derived", "Falcon"),
+        ("Would a single A100 with 40G vram be ok?", "fit", None),
+        ("Add support for OpenELM models from apple?", "derived", "OpenELM"),
+        ("Can a dual RTX 4090 setup support LoRA fine-tuning of Qwen-7B?", "fit", "Qwen-7B"),
+        ("Is there any comparison between the two variants of Vicuna, Vicuna-7B and Vicuna-13B?", "compare", None),
         ("What hardware does it need? It froze when I chatted with the mistral7b model.", "model_info", "mistral7b"),
     ],
 )
@@ -225,6 +229,9 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("can I run MythoMax-L2-13B-GPTQ on 8gb?", {"formats": []}),
         ("a gptq model for 8gb", {"formats": ["gptq"]}),
         ("an SFW version? most of them are NSFW", {"uncensored": None}),
+        ("OCR (Optical Character Recognition) models for 8gb?", {"tasks": ["ocr"]}),
+        ("I ran python generate.py --base_model=llama; which model for chat?", {"tasks": ["chat"]}),
+        ("a model for writing python scripts", {"tasks": ["code"]}),
         ("4GB RTX3050, 40GB RAM.\nI also wonder if a 4GB RTX3050 can do chat.", {"memory_gb": 4}),
         # "the best", "the new" said of a thing; pictures of the post
         ("Mixtral is still one of the best open models. Which quant for 24gb?", {"sort": None}),
