@@ -325,8 +325,8 @@ def _meets_the_floor(parser: RequestParser) -> None:
             assert macro(scores) >= FLOOR, (lang, round(macro(scores), 3))
 
 
-# Open (issue 12): 0.668 rules, 0.664 hybrid on the 345 English test requests (a second labeller agrees with the labels at
-# 0.898; BENCHMARKS.md, "Real requests"); these
+# Open (issue 12): 0.668 rules, 0.664 hybrid on the 345 English test requests (a second labeller agrees with the
+# labels at 0.898; BENCHMARKS.md, "Real requests"); these
 # fail (xfail, not strict) until the parser reaches the floor, then pass and the marks should go.
 @pytest.mark.xfail(reason="issue 12: the rules score 0.668 macro F1 on the real test split (floor 0.88)")
 def test_rules_meet_the_floor_on_real_requests(rules: RequestParser) -> None:
