@@ -733,13 +733,18 @@ _TITLE_BUILD_RE = re.compile(
 )
 
 
+def _only_a_model(text: str) -> bool:
+    """A Hub id ("org/name") or a name of joined parts with a digit ("NeuralDaredevil-8B-abliterated"): whole."""
+    joined = _JOINED_NAME_RE.fullmatch(text) and any(char.isdigit() for char in text) and not _not_a_model(text.lower())
+    return bool(_HUB_ID_RE.fullmatch(text) or joined)
+
+
 def _title_build(scan: _Scan) -> None:
     match = _TITLE_BUILD_RE.match(scan.original)
     if not match or (match.end() < len(scan.original) and scan.original[match.end()] != "\n"):
         return
     model = match.group("model").rstrip(" .!?")
-    joined = _JOINED_NAME_RE.fullmatch(model) and any(c.isdigit() for c in model) and not _not_a_model(model.lower())
-    if _HUB_ID_RE.fullmatch(model) or joined or _NAMED_MODEL_RE.fullmatch(model):
+    if _only_a_model(model) or _NAMED_MODEL_RE.fullmatch(model):
         scan.found.base_model, scan.found.intent = model, "derived"
         scan.blank(match.start("model"), match.start("model") + len(model))
 
@@ -751,10 +756,8 @@ def _title_model(scan: _Scan) -> None:
     if not match or "?" in title:
         return
     model = match.group("model")
-    hub = _HUB_ID_RE.fullmatch(model)
-    joined = _JOINED_NAME_RE.fullmatch(model) and any(c.isdigit() for c in model) and not _not_a_model(model.lower())
     named = _NAMED_MODEL_RE.fullmatch(model)
-    if hub or joined or (named and (match.group("verb") or (body and re.search(r"\d", model)))):
+    if _only_a_model(model) or (named and (match.group("verb") or (body and re.search(r"\d", model)))):
         scan.found.base_model, scan.found.intent = model, "derived"
         own = set(_words_in(_TASK_RE, _TASK_NAMES, _lower(model)))  # "DeepSeek Coder": a name, no code task
         asked = set(_words_in(_TASK_RE, _TASK_NAMES, scan.text[len(title) :]))
