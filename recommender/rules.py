@@ -304,7 +304,7 @@ _OTHER_NAME_RE = re.compile(
 _FIT_CUE_RE = re.compile(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
     r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable|ok|okay|enough|sufficient))(?:s|ning|ing|ed|d)?(?![a-z])"
-    r"|(?<![a-z])usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
+    r"|(?<![a-z])(?<!anything\s)(?<!something\s)usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
     r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
@@ -893,6 +893,8 @@ _RAM_WORDS = _words(
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
+# PyTorch's out-of-memory message: "(GPU 0; 11.76 GiB total capacity; ...)"
+_TOTAL_AFTER_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?total\s+(?:capacity|v?ram|memory)")
 # a RAM kit's speed beside its size ("32GB 3600", "DDR5 6000"): DDR speeds end in 00, 33, 66 or 67, so a "24GB 3090"
 # is a graphics card, not memory at 3090 MT/s
 _RAM_SPEED_RE = re.compile(
@@ -906,7 +908,9 @@ _JOINED_RE = re.compile(r"\+|&|(?<![a-z])(?:and|plus|with)(?![a-z])")
 _GPU_PREFIX_RE = re.compile(r"(?:rtx|gtx|rx|radeon|geforce|nvidia)(?![a-z])")
 _RAM_BEFORE_RE = re.compile(r"(?<![a-z])(?:ram|ddr\d|озу)\s*+:?\s*+$")
 _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occupies|eats)(?![a-z])[^.\n]{0,30}$")
-_USAGE_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required)(?![a-z])")
+_USAGE_RE = re.compile(
+    r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required|(?:already\s+)?allocated|reserved)(?![a-z])"
+)
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
 _CARDS_COUNT_RE = re.compile(
@@ -963,14 +967,16 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             value *= 1024
         elif unit[0] in "mм" and value >= 128:
             value /= 1024  # "16MB RAM" on a laptop means 16 GB: under 128 MB is no budget anyone has
+        elif unit == "mib":
+            continue  # "10.56 MiB is free": a program's figure, never a person's budget or typo
         if not 0 < value <= 16384:
             continue
         if _USAGE_RE.match(text, match.end()):
             continue  # "7b is > 12gb ram use": what a model takes, not what the user has
         before = scan.window(match.start() - 24, match.start())
-        if _REQUIRES_RE.search(scan.window(match.start() - 40, match.start())):
+        if _REQUIRES_RE.search(scan.window(match.start() - 40, match.start())) or before.endswith("allocate "):
             continue  # "7B requires lots of VRAM (> 12GB)": what a model takes
-        if _TOTAL_RE.search(before):
+        if _TOTAL_RE.search(before) or _TOTAL_AFTER_RE.match(text, match.end()):
             amounts.insert(0, (value, "vram" if gpus or _VRAM_WORDS.search(before) else None, match.start()))
             total = True
             continue
@@ -1083,9 +1089,27 @@ _CONTEXT_FILLER = (
     r"|нужно|must\s++be|should\s++be|is|>=|>|≥|:|=|—|–|-)"
 )
 _CONTEXT_PLAIN_RE = re.compile(
-    rf"{_CONTEXT_WORD}\s*+(?:{_CONTEXT_FILLER}\s*+){{0,6}}+(?P<value>\d{{3,7}})(?!\w|[.,]\d)"
-    rf"|(?<![\w.])(?P<value2>\d{{3,7}})\s*+(?:tokens?|токен\w*)"
+    rf"(?<!\w){_CONTEXT_WORD}\s*+(?:{_CONTEXT_FILLER}\s*+){{0,6}}+(?P<value>\d{{3,7}})(?!\w|[.,]\d)"
+    rf"|(?<![\w.])(?P<value2>\d{{3,7}})\s*+(?:tokens?|токен\w*)(?!\s*+(?:/|per\s|a\s+sec|в\s+сек))"
+)  # not "n_ctx = 4096", "max_tokens: 512" (a program's setting), "500 tokens/s"
+# A thousand of something else: money, counts, a screen.
+_NOT_TOKENS_BEFORE_RE = re.compile(r"(?:[$€£¥₽]|usd|eur|paid|spent|spend|costs?|price[ds]?|budget\s+of)\s*+~?$")
+_NOT_TOKENS_AFTER_RE = re.compile(
+    r"(?<![\s+])(?:\+|\s)*+(?:\$|€|usd|eur(?:os?)?|dollars?|bucks|rub\w*|руб\w*|stars?|downloads?|users?|views?|likes?"
+    r"|followers?|subscribers?|members?|lines?|rows?|files?|records?|samples?|examples?|steps?|iterations?|epochs?"
+    r"|images?|pictures?|photos?|monitors?|displays?|screens?|videos?|resolution|tv|hdr|gaming|budget|rpm|requests?"
+    r"|messages?|employees?|customers?|people|tokens?\s*+(?:/|per\s|a\s+sec)|t/s|tps)(?![a-zа-я])"
 )
+# A context a model has, stated ("MythoMax-L2-13B has 4K tokens", "it supports 128k context"), is no need.
+_CLAIM_RE = re.compile(
+    r"(?<![a-z])(?:has|had|supports?|supported|offers?|trained\s+(?:on|with)|comes\s+with|extended\s+to)\s++"
+    r"(?:(?:a|an|the|max(?:imum)?|native(?:ly)?|context|window|length|size|of|up\s+to)\s++){0,4}+$"
+)
+
+
+def _claimed(scan: _Scan, at: int) -> bool:
+    """Whether the context length at `at` is stated of a model, in a sentence that asks nothing."""
+    return bool(_CLAIM_RE.search(scan.window(at - 40, at))) and "?" not in _sentence_at(scan.original, at)
 
 
 _K_NAME_BEFORE_RE = re.compile(r"(?:mini|small|medium|\d(?:\.\d)?b|phi[\s-]?\d(?:\.\d)?)[\s\-_]$")
@@ -1105,11 +1129,19 @@ def _context(scan: _Scan) -> None:
         in_name = _K_NAME_BEFORE_RE.search(scan.window(match.start() - 12, match.start()))
         if in_name or _K_NAME_AFTER_RE.match(scan.window(match.end(), match.end() + 12)):
             continue  # "phi 3 mini 128k instruct", "Phi-3-mini-128k": a model's name
+        if _NOT_TOKENS_BEFORE_RE.search(scan.window(match.start() - 16, match.start())) or _NOT_TOKENS_AFTER_RE.match(
+            scan.text, match.end()
+        ):
+            continue  # "a $5k budget", "10k stars", "a 4K monitor", "2k tokens/s": no context length
+        if _claimed(scan, match.start()):
+            continue
         if 256 <= value <= 100_000_000:
             scan.found.min_context = max(scan.found.min_context or 0, int(value))
             scan.blank(match.start(), match.end())
     for match in scan.take(_CONTEXT_PLAIN_RE):
         value = int(match.group("value") or match.group("value2"))
+        if _claimed(scan, match.start()):
+            continue
         if 256 <= value <= 100_000_000:
             scan.found.min_context = max(scan.found.min_context or 0, value)
 
@@ -1264,7 +1296,7 @@ _REPORT_RE = re.compile(
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
     r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)(?![^.!?\n]{0,60}+\?)"
 )
-_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++")
+_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++[.!?]?+")  # its end mark kept: "too big for X?" asks
 _TOKEN_RE = re.compile(r"[^\s,.;:!?]++")
 _LIST_END_RE = re.compile(
     r"(?:(?<!\s)\s*+,?+\s*+(?:and\s++|or\s++)?+(?<![\w.\-])[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+){2,8}+"
@@ -1473,7 +1505,7 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:cod(?:e|es|ing|er|ers)|programm(?:ing|er|ers)|program\s+(?:code|in)|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
     r"|swift|scripts?|developer|software\s+dev\w*|auto-?complet\w*|code\s+complet\w*|copilot|debug\w*|refactor\w*)(?![a-z])"
     r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
-    r"(?:chat|chats|chatbot|chatting|assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
+    r"(?:chat|chats|chatbot|chatting|(?<!home\s)assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
     r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
     r"|диалог\w*|разговор\w*": "chat",
@@ -1629,7 +1661,7 @@ _COMMERCIAL_RE = _words(
     r"|app)"
     r"|product\s+we\s+sell|(?<![a-z])(?:compan(?:y|ies)|startups?|employer)(?![a-z])|компани\w*|стартап\w*"
     r"|предприят\w*|фирм[аеуы](?![а-я])|продава\w*|продать|в\s+продакшен\w*"
-    r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)"
+    r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)(?![a-z])"
     r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
     r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы(?!\s+(?:с|со|над|в)\s)|фирмы|стартапа|"
     r"клиентов|продукта)|в\s+(?:продакшн\w*|прод(?![а-я])|продукт\w*)|на\s+продаж\w*|монетиз\w*|бизнес\w*"
@@ -1686,7 +1718,7 @@ _SORT_WORDS = {
     rf"{_SUPERLATIVE}(?:быстр|шустр)\w*": "fastest",
     **_SORT_WORDS,
 }
-_SORT_WORDS[r"(?<![a-z])(?:recent|new)(?![a-z])|нов(?:ую|ая|ые|ых|ой|ое|енькую|енькие|енькое)(?![а-я])"] = "newest"
+_SORT_WORDS[r"(?<![a-z_])(?:recent|new)(?![a-z_])|нов(?:ую|ая|ые|ых|ой|ое|енькую|енькие|енькое)(?![а-я])"] = "newest"
 _SORT_RE, _SORT_NAMES = _vocabulary(_SORT_WORDS, word_start=True)
 _NEW_RE = re.compile(r"(?<![a-z])new(?![a-z])")
 _NOT_NEW_RE = re.compile(

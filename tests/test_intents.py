@@ -246,6 +246,27 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("it fails as shown in the image. Which model for 8gb?", {"tasks": []}),
         ("on screenshots I see gpt-4, which local model instead?", {"tasks": []}),
         ("a model that describes the image I send, 8gb", {"tasks": ["vision"]}),
+        # a thousand of something else is no context; a context a model has is no need; a program's setting
+        ("with a $3k budget for a workstation, which coding model?", {"min_context": None, "commercial": None}),
+        ("the repo has 20k stars, which 8b for my 4K monitor setup?", {"min_context": None}),
+        ("I get 1.5k tokens/s prefill, which model for 16k context?", {"min_context": 16384}),
+        ("Nous-Hermes has 4K tokens and runs fine. Could you add it?", {"min_context": None}),
+        ("does this model support 32k context?", {"min_context": 32768}),
+        ("num_ctx = 8192 crashes; which model for a 3060?", {"min_context": None, "memory_gb": 12}),
+        ("llama_new_context_with_model: failed\nwhich model for 8gb?", {"sort": None}),
+        # PyTorch's out-of-memory message: the card's total, not what it tried to allocate or has free
+        (
+            "CUDA out of memory. Tried to allocate 1.50 GiB (GPU 0; 7.79 GiB total capacity; 5.2 GiB already"
+            " allocated; 310.00 MiB free). What can I run?",
+            {"memory_gb": 7.79, "memory_kind": "vram"},
+        ),
+        (
+            "Tried to allocate 20.00 MiB. GPU 0 has a total capacity of 15.7 GiB of which 3.19 MiB is free. Help?",
+            {"memory_gb": 15.7},
+        ),
+        ("is qwen3:30b too big for an RTX 4080?", {"intent": "fit", "base_model": "qwen3:30b"}),
+        ("is there something usable for translation on 6GB?", {"intent": None, "tasks": ["translation"]}),
+        ("a model for Home Assistant voice control on 8GB", {"tasks": []}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
