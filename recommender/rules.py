@@ -420,7 +420,7 @@ def _intent(scan: _Scan) -> None:
             for model, start in named:
                 scan.blank(start, start + len(model))
         return
-    if _supported(scan):
+    if _supported(scan) or _which_variant(scan):
         return
     if _THESE_TWO_RE.search(scan.original):
         found.intent = "compare"  # "What are the differences between these two models?": the thread's two
@@ -489,20 +489,48 @@ def _intent(scan: _Scan) -> None:
 # for GLM4-9B", "when to support qwen 3.6?"; not "does Gemma 2 support Russian?" (the model is the subject)
 _SUPPORT_BEFORE_RE = re.compile(
     r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+|plans?)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+"
-    r"|(?<![а-я])(?:поддержк[аиуе]|добав\w*+(?:\s++поддержку)?+|подключени[еяю])\s++(?:для\s++|модел[иь]\s++)?+)$"
+    r"(?:(?:microsoft|meta|google|mistral|alibaba|ibm|nvidia|apple|tencent|baidu|zhipu|moonshot|ai2)(?:'s)?+\s++)?+"
+    r"|(?<![а-я])(?:поддержк[аиуе]|добав\w*+(?:\s++поддержку)?+|подключ\w*+|(?:список\s++)?+верси[йи])\s++"
+    r"(?:для\s++|модел[иь]\s++|нов\w*+\s++)?+)$"
 )
 # Hosted models a client may be asked to support ("Пора бы добавить gpt-4o", "add Claude 3.5 support")
 _HOSTED_NAME_RE = re.compile(
-    r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-]\d[\w.\-]{0,10}+)?+|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+"
-    r"|gigachat|гигачат|yandex-?gpt))(?![\w])"
+    r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-](?:\d[\w.\-]{0,10}+|sonnet|opus|haiku))?+"
+    r"|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+|gigachat(?:[\s-]?+(?:pro|max|lite|plus|\d[\w.]{0,8}+))?+|гигачат|yandex-?gpt))"
+    r"(?![\w])"
 )
 # A name with a capital inside a word ("OpenELM", "TinyLlama", "MiniCPM"), not an acronym ("RAG", "GPU")
 _CAMEL_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Z][a-z]++[A-Z][\w.\-]{0,30}+)(?=\s++models?(?![a-z]))")
+_MODEL_WORD_BEFORE_RE = re.compile(r"(?i:(?<![a-zа-я])(?:модел[ьи]|model)\s++)$")
+_ADD_VERB_RE = re.compile(r"(?i:(?<![a-z])(?:add|support|integrate)(?![a-z])|(?<![а-я])(?:добав|подключ|поддерж)\w*+)")
 _NOT_SUPPORTED_RE = re.compile(r"(?i:(?<!\s)\s++(?:is\s++|are\s++)?+not\s++(?:yet\s++)?+supported)")
 _SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integration)(?![a-z]))")
 
 
 _AUX_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:does|do|did|will|would|can|could|should)\s++)$")
+
+
+def _which_variant(scan: _Scan) -> bool:
+    """Which file or build of one sized model: "Which Gemma 3 1B model should I pick for the NPU?", "which Qwen3 8B
+    file should I download?" (derived; "which llama 3 model for coding?" names a family and asks for models)."""
+    for match in _NAMED_MODEL_RE.finditer(scan.original):
+        model = match.group("model")
+        if not _SIZE_IN_NAME_RE.search(model) or not _WHICH_BEFORE_RE.search(
+            scan.original, max(0, match.start() - 16), match.start()
+        ):
+            continue
+        if _VARIANT_AFTER_RE.match(scan.original, match.end()):
+            scan.found.base_model, scan.found.intent = model, "derived"
+            scan.blank(match.start(), match.end())
+            return True
+    return False
+
+
+_WHICH_BEFORE_RE = re.compile(r"(?i:(?<![a-z])which\s++(?:of\s++the\s++)?+)$")
+_VARIANT_AFTER_RE = re.compile(
+    r"(?i:(?<!\s)\s++(?:models?|versions?|variants?|files?|quants?|builds?|checkpoints?|one)\s++"
+    r"(?:should|shall|do|to|would|can|is|are|will)(?![a-z]))"
+)
 
 
 def _supported(scan: _Scan) -> bool:
@@ -516,6 +544,8 @@ def _supported(scan: _Scan) -> bool:
         before = _SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start)
         asked_of = _AUX_BEFORE_RE.search(text, max(0, start - 12), start)  # "does Gemma 2 support Russian?"
         after = _SUPPORT_AFTER_RE.match(text, start + len(name)) and not asked_of
+        if not before and _MODEL_WORD_BEFORE_RE.search(text, max(0, start - 8), start):
+            before = _ADD_VERB_RE.search(_sentence_at(text, start))  # "добавить в проект ... модель GigaChat"
         if before or after or _NOT_SUPPORTED_RE.match(text, start + len(name)):  # "Is Llama 4 not supported?"
             scan.found.base_model, scan.found.intent = name, "derived"
             scan.blank(start, start + len(name))
@@ -912,7 +942,7 @@ _USAGE_RE = re.compile(
     r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required|(?:already\s+)?allocated|reserved)(?![a-z])"
 )
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
-_CPU_NAME_RE = re.compile(r"(?:ryzen|intel|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
+_CPU_NAME_RE = re.compile(r"(?:ryzen|intel(?!\s*+arc)|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
 _CARDS_COUNT_RE = re.compile(
     r"(?<![\w.])([2-8]|two|three|four|dual|два|две|двух|три|трех|трёх|четыре)\s*+(?:x\s*+)?(?:gpus?|cards?|graphics\s+cards?"
     r"|карт\w*|видеокарт\w*|видях\w*|видюх\w*)"
@@ -1210,8 +1240,8 @@ _QUANT_RE = re.compile(
     r"(?<![a-z0-9])(?P<ggml>i?q[1-8](?:_[a-z0-9]{1,3}){1,2})(?![a-z0-9])"
     r"|(?<![a-z0-9])q(?P<kbits>[2-8])k_(?P<ksize>[sml])(?![a-z0-9])|(?<![\w.])(?P<legacy>[458])_(?P<lv>[01])(?![\w.])"
     r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
-    r"|(?<![\w.])(?P<bits>[2-8])[\s-]*+(?:bits?|бит\w*)(?![a-z])"
-    r"|(?<![a-z0-9])int-?(?P<int>[48])(?![a-z0-9])"
+    r"|(?<![\w.])(?P<bits>[1-8])[\s-]*+(?:bits?|бит\w*)(?![a-z])"
+    r"|(?<![a-z0-9_])(?:int|fp)-?(?P<int>[48])(?![a-z0-9_])"
     r"|(?<![a-z0-9])(?P<float>bf16|fp16|f16|fp32|f32)(?![a-z0-9])"
 )
 

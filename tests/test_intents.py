@@ -267,6 +267,15 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("is qwen3:30b too big for an RTX 4080?", {"intent": "fit", "base_model": "qwen3:30b"}),
         ("is there something usable for translation on 6GB?", {"intent": None, "tasks": ["translation"]}),
         ("a model for Home Assistant voice control on 8GB", {"tasks": []}),
+        # which build of one sized model; support asked with a vendor's name or in Russian; an Arc card; bits
+        ("Which Llama 3.2 3B model should I use on a phone?", {"intent": "derived", "base_model": "Llama 3.2 3B"}),
+        ("which mistral model should I use for chat?", {"intent": None, "families": ["mistral"]}),
+        ("Support for Google Gemma-3n model?", {"intent": "derived", "base_model": "Gemma-3n"}),
+        ("как подключить gigachat-max?", {"intent": "derived", "base_model": "gigachat-max"}),
+        ("добавьте, пожалуйста, в бота модель YandexGPT", {"intent": "derived", "base_model": "YandexGPT"}),
+        ("Intel Arc B580 12GB, which coding model?", {"memory_gb": 12, "memory_kind": "vram", "ram_gb": None}),
+        ("a 1.58-bit or 1-bit build of a 70b", {"quants": ["1BIT"]}),
+        ("an FP8 checkpoint for vLLM, or t5xxl_fp8_e4m3fn?", {"quants": ["8BIT"]}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
