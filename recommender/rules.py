@@ -262,13 +262,17 @@ _SUBJECT_BEFORE_RE = re.compile(
 )
 
 
+_SUBJECT_THREAD_RE = re.compile(r"(?i:(?:this|the|your|that)\s++(?:new\s++)?+model|it|this(?:\s++one)?+)(?![\w.\-'])")
+
+
 def _is_x_better(scan: _Scan, lead_start: int, end: int) -> bool:
     before = _SUBJECT_BEFORE_RE.search(scan.original, max(0, lead_start - 60), lead_start)
     if not before:
         return False
     subject = before.group("subject")
     named = _named_models(subject, family_only=True, any_case=True) or _other_names(subject)
-    if not named or named[0][0].lower() in ("it", "this", "that"):
+    thread_model = _SUBJECT_THREAD_RE.match(subject)  # "does this model perform better than X?": the two compared
+    if not thread_model and (not named or named[0][0].lower() in ("it", "this", "that")):
         return False
     scan.found.intent = "compare"
     scan.blank(before.start("subject"), end)  # neither model's family or size is a wish
@@ -335,7 +339,8 @@ _VERSION_ASK_RE = re.compile(
     r"|(?<![а-я])(?:квантованн\w*|квантизованн\w*|gguf|awq|gptq)\s++верси\w*)"
 )
 _COMPARE_RE = re.compile(
-    r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differen(?:ces?|t)\s+between|differ)(?![a-z])|сравн\w*|разниц\w*\s+между"
+    r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differen(?:ces?|t)\s+between|differ|same\s+models?)(?![a-z])|сравн\w*"
+    r"|разниц\w*\s+между"
     r"|чем\s+отлича\w*)"
 )
 _DEFINITE_RE = re.compile(
@@ -422,6 +427,11 @@ def _intent(scan: _Scan) -> None:
         return
     if _supported(scan) or _which_variant(scan):
         return
+    made = _MAKE_VERSION_RE.search(scan.original)
+    if made and (_MODELISH_RE.search(made.group("model")) or _family_words(made.group("model").lower())):
+        scan.found.base_model, scan.found.intent = made.group("model"), "derived"  # "make a tinyllama v1.0 version"
+        scan.blank(made.start("model"), made.end("model"))
+        return
     if _THESE_TWO_RE.search(scan.original):
         found.intent = "compare"  # "What are the differences between these two models?": the thread's two
         return
@@ -491,7 +501,7 @@ _SUPPORT_BEFORE_RE = re.compile(
     r"(?i:(?<![a-z])(?:support(?:s|ed|ing)?+|add(?:s|ed|ing)?+|plans?)\s++(?:for\s++|of\s++)?+(?:the\s++)?+(?:new\s++)?+"
     r"(?:(?:microsoft|meta|google|mistral|alibaba|ibm|nvidia|apple|tencent|baidu|zhipu|moonshot|ai2)(?:'s)?+\s++)?+"
     r"|(?<![а-я])(?:поддержк[аиуе]|добав\w*+(?:\s++поддержку)?+|подключ\w*+|(?:список\s++)?+верси[йи])\s++"
-    r"(?:для\s++|модел[иь]\s++|нов\w*+\s++)?+)$"
+    r"(?:для\s++|модел[иь]\s++|нов\w*+\s++)?+)[`'\"«“]?+$"
 )
 # Hosted models a client may be asked to support ("Пора бы добавить gpt-4o", "add Claude 3.5 support")
 _HOSTED_NAME_RE = re.compile(
@@ -508,6 +518,12 @@ _SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integr
 
 
 _AUX_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:does|do|did|will|would|can|could|should)\s++)$")
+
+
+_MAKE_VERSION_RE = re.compile(
+    r"(?i:(?<![a-z])(?:make|release|publish|provide|upload|create|build)\s++an?\s++(?P<model>[a-z][\w.\-]{1,40}+"
+    r"(?:\s++v?\d[\w.\-]{0,10}+)?+)\s++(?:versions?|builds?|ports?)(?![a-z]))"
+)
 
 
 def _which_variant(scan: _Scan) -> bool:

@@ -276,6 +276,12 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Intel Arc B580 12GB, which coding model?", {"memory_gb": 12, "memory_kind": "vram", "ram_gb": None}),
         ("a 1.58-bit or 1-bit build of a 70b", {"quants": ["1BIT"]}),
         ("an FP8 checkpoint for vLLM, or t5xxl_fp8_e4m3fn?", {"quants": ["8BIT"]}),
+        # the thread's model against a named one; two names "the same model?"; a build asked in other words
+        ("Is this model really better than Mistral-7B at summaries?", {"intent": "compare", "base_model": None}),
+        ("Do you know a model better than Mistral-7B?", {"intent": "alternatives", "base_model": "Mistral-7B"}),
+        ("are phi-4-mini and phi-4-mini-instruct the same model?", {"intent": "compare"}),
+        ("could you add support for `qwen3:8b`? I can run it on my laptop", {"intent": "derived"}),
+        ("Could you publish a smollm2 v2 version for the browser?", {"intent": "derived", "base_model": "smollm2 v2"}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
