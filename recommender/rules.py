@@ -38,6 +38,11 @@ _WORD_START = r"(?=[^\W\d_])(?<![^\W\d_])"
 _LETTER = r"(?=[^\W\d_])"
 
 
+def _letter_first(pattern: str) -> re.Pattern[str]:
+    """A regex whose every alternative starts with a letter, told so: positions without one are skipped at once."""
+    return re.compile(f"{_LETTER}(?:{pattern})")
+
+
 def _words(pattern: str) -> re.Pattern[str]:
     """A regex of alternatives that all start with a letter."""
     return re.compile(f"{_LETTER}(?:{pattern})")
@@ -305,7 +310,7 @@ _NAMED_MODEL_RE = re.compile(
 _OTHER_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?!(?i:rtx|gtx|gen|ddr|pcie|cuda|gpt-?[345]|claude|gemini)\d?)[A-Za-z]{3,}+\d[\w.\-]{0,30}+)"
 )
-_FIT_CUE_RE = re.compile(
+_FIT_CUE_RE = _letter_first(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
     r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable|ok|okay|enough|sufficient))(?:s|ning|ing|ed|d)?(?![a-z])"
     r"|(?<![a-z])(?<!anything\s)(?<!something\s)usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
@@ -313,7 +318,7 @@ _FIT_CUE_RE = re.compile(
     r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
     r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
 )
-_DERIVED_ASK_RE = re.compile(
+_DERIVED_ASK_RE = _letter_first(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
     r"|quants?|files?|weights|builds?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
@@ -352,12 +357,12 @@ _FIT_IT_RE = re.compile(
     r"(?i:(?<![a-z])(?:can|will|does|would|could)\s+(?:it|this|that|(?:the|this|that)\s+model)\s+(?:\w+\s+)?"
     r"(?:work|run|fit|load|boot|handle|be\s+(?:run|deployed|loaded|used|served|hosted)))"
 )
-_INFO_CUE_RE = re.compile(
+_INFO_CUE_RE = _letter_first(
     r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|are)\s+(?:\w+\s+){0,3}?licensed\s+under|licen[cs]e\s+(?:allows?|permits?)|licensing\s+(?:fees?|terms)|royalt\w+|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
     r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
 )
-_COMMERCIAL_USE_RE = re.compile(
+_COMMERCIAL_USE_RE = _letter_first(
     r"(?i:(?<![a-z])(?:used|usable|use|available|allowed|open|eligible)\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:\w+\s+)?"
     r"commercial|commercial\s+licen[cs]\w*)"
 )
@@ -368,7 +373,7 @@ _USE_SUBJECT_RE = re.compile(
 )
 # A question about one named model ("Have all models of qwen2 been fine-tuned for role-play?"), unless it asks
 # which model to take; "what other models ... than X I use" asks for alternatives to it.
-_ASKS_WHICH_RE = re.compile(
+_ASKS_WHICH_RE = _letter_first(
     r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?|choices?|options?)(?![a-z])"
     r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead|need|want|looking\s+for)(?![a-z])"
     r"|what'?s\s+the\s+(?:\w+\s+){0,2}?models?(?![a-z])"
@@ -380,7 +385,7 @@ _WHICH_MODEL_RE = re.compile(
     r"|как(?:ую|ая|ие)\s+(?:\w+\s+)?(?:модел|нейросет|llm))"
 )
 # A request for models, against a question about the requirements of the thread's model
-_WISH_MODEL_RE = re.compile(
+_WISH_MODEL_RE = _letter_first(
     r"(?i:(?<![a-z])(?:need|want|looking\s+for|recomm?[ae]nd\w*|suggest\w*|which|what|any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)"
     r"(?![a-z])|посовет|порекоменд|подскаж\w*\s+(?:\w+\s+)?модел|(?:нужн\w*|какую|какая|какие)\s+(?:\w+\s+)?(?:модел|нейросет))"
 )
@@ -529,7 +534,9 @@ _MAKE_VERSION_RE = re.compile(
 def _which_variant(scan: _Scan) -> bool:
     """Which file or build of one sized model: "Which Gemma 3 1B model should I pick for the NPU?", "which Qwen3 8B
     file should I download?" (derived; "which llama 3 model for coding?" names a family and asks for models)."""
-    for match in _NAMED_MODEL_RE.finditer(scan.original):
+    if "which" not in scan.text:
+        return False
+    for match in itertools.islice(_NAMED_MODEL_RE.finditer(scan.original), MAX_NAMES):
         model = match.group("model")
         if not _SIZE_IN_NAME_RE.search(model) or not _WHICH_BEFORE_RE.search(
             scan.original, max(0, match.start() - 16), match.start()
@@ -554,7 +561,7 @@ def _supported(scan: _Scan) -> bool:
     hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(text)]
     hosted += [(m.group("model"), m.start()) for m in _CAMEL_NAME_RE.finditer(text)]  # "support for OpenELM models"
     names = _named_models(text, family_only=True, any_case=True) + _other_names(text) + hosted
-    for name, start in names:
+    for name, start in names[: 2 * MAX_NAMES]:
         if not any(char.isdigit() for char in name) and (name, start) not in hosted:
             continue  # "support for llama": a family
         before = _SUPPORT_BEFORE_RE.search(text, max(0, start - 30), start)
@@ -610,13 +617,16 @@ def model_names(text: str) -> list[tuple[str, int]]:
 def _other_names(text: str) -> list[tuple[str, int]]:
     """Names of models outside the family vocabulary, for a question about one ("blenderbot3",
     "L3-8B-Stheno-v3.2"), in order of appearance."""
-    found = [(m.group("model").rstrip(".,;:!?)"), m.start()) for m in _OTHER_NAME_RE.finditer(text)]
-    for match in _JOINED_NAME_RE.finditer(text):
+    found = [
+        (m.group("model").rstrip(".,;:!?)"), m.start())
+        for m in itertools.islice(_OTHER_NAME_RE.finditer(text), MAX_NAMES)
+    ]
+    for match in itertools.islice(_JOINED_NAME_RE.finditer(text), MAX_NAMES):
         name = match.group("model").rstrip(".,;:!?)")
         letters = sum(char.isalpha() for char in name)
         if letters >= 3 and any(char.isdigit() for char in name) and not _not_a_model(name.lower()):
             found.append((name, match.start()))
-    for match in _HUB_ID_RE.finditer(text):
+    for match in itertools.islice(_HUB_ID_RE.finditer(text), MAX_NAMES):
         if match.group("name").lower() not in _RUNTIME_NAMES:
             found.append((match.group("model").rstrip(".,;:!?)"), match.start()))
     found.sort(key=lambda item: item[1])
@@ -681,7 +691,7 @@ def _named_models_cached(
     `sized` (names compared)."""
     named = []
     aside = _aside_spans(text, in_story)
-    matches = list(_NAMED_MODEL_RE.finditer(text))
+    matches = list(itertools.islice(_NAMED_MODEL_RE.finditer(text), MAX_NAMES))
     sized_names = [(m.start(), m.end()) for m in matches if _SIZE_IN_NAME_RE.search(m.group("model"))]
     for match in matches:
         model = match.group("model").rstrip(".,;:!?)")
@@ -980,6 +990,7 @@ _APPLE_WORDS = _words(
 )
 
 
+MAX_NAMES = 24  # model names weighed in one request (a list of a dozen is long; 600 "qwen3" is an attack)
 MAX_AMOUNTS = 24  # memory sizes weighed in one request (a spec sheet lists a handful; 800 is an attack)
 
 
@@ -1317,12 +1328,13 @@ def _formats(scan: _Scan) -> None:
 
 # ---------------------------------------------------------------- mentioned, not wanted
 # What the user has tried, uses now or rejects: the rest of that clause names no wish (sizes, families, quants).
-_MENTIONED_RE = re.compile(
+_MENTIONED_RE = _letter_first(
     r"(?<![a-z])(?:(?<!anyone\s)(?<!someone\s)(?<!you\s)(?<!body\s)tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
     r"|currently(?!\s+(?:looking|searching|seeking|need|want|trying\s+to|planning|evaluating|choosing))"
     r"|in\s+the\s+past|(?<!can )(?<!could )(?<!should )(?<!would )(?<!do )"
-    r"i\s+(?:currently\s+)?use|(?P<my>my\s+(?=\S*\d))|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
+    r"(?<!if )(?<!when )(?<!will )i\s+(?:currently\s+)?(?:use|run)(?![a-z])|(?P<my>my\s+(?=\S*\d))"
+    r"|(?P<examples>like(?=[^.!?\n]{0,80}?etc))"
     r"|(?P<listed>like(?=\s++[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+(?:\s*+,\s*+[A-Za-z0-9][\w.\-]*+"
     r"(?:\s++\d[\w.\-]*+){0,2}+\s*+(?:,|and\s|or\s)|\s++or\s++(?:any|some|other|similar)(?![a-z]))))"
     r"|e\.?\s?g\.?(?![a-z])|for\s+example|such\s+as"
@@ -1337,7 +1349,7 @@ _CLAUSE_END_RE = re.compile(
 
 # A sentence that reports how a model behaved ("8b parameters are very slow", "7B models work perfectly for chat")
 # describes what the user has, not what they ask for.
-_REPORT_RE = re.compile(
+_REPORT_RE = _letter_first(
     r"(?:too|very|really|super|incredibly|extremely)\s+slow|(?:does\s*n[o']t|did\s*n[o']t|won'?t|not)\s+(?:work|run|load)"
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
     r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)(?![^.!?\n]{0,60}+\?)"
@@ -1551,7 +1563,7 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:cod(?:e|es|ing|er|ers)|programm(?:ing|er|ers)|program\s+(?:code|in)|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
     r"|swift|scripts?|developer|software\s+dev\w*|auto-?complet\w*|code\s+complet\w*|copilot|debug\w*|refactor\w*)(?![a-z])"
     r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
-    r"(?:chat|chats|chatbot|chatting|(?<!home\s)assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
+    r"(?:chat|chats|chatbot|chatting|(?<!home\s)(?<!coding\s)(?<!code\s)assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
     r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"
     r"|диалог\w*|разговор\w*": "chat",

@@ -282,6 +282,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("are phi-4-mini and phi-4-mini-instruct the same model?", {"intent": "compare"}),
         ("could you add support for `qwen3:8b`? I can run it on my laptop", {"intent": "derived"}),
         ("Could you publish a smollm2 v2 version for the browser?", {"intent": "derived", "base_model": "smollm2 v2"}),
+        # what the user runs now is no wish; a coding assistant is code, not chat
+        ("I run a support bot on mistral 7b. Anything better for 16GB?", {"families": [], "params_min_b": None}),
+        ("when I run a 32b model on 24gb, does it fit?", {"params_min_b": 32}),
+        ("we want a code assistant in the IDE, 12GB card", {"tasks": ["code"]}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
