@@ -38,11 +38,6 @@ _WORD_START = r"(?=[^\W\d_])(?<![^\W\d_])"
 _LETTER = r"(?=[^\W\d_])"
 
 
-def _letter_first(pattern: str) -> re.Pattern[str]:
-    """A regex whose every alternative starts with a letter, told so: positions without one are skipped at once."""
-    return re.compile(f"{_LETTER}(?:{pattern})")
-
-
 def _words(pattern: str) -> re.Pattern[str]:
     """A regex of alternatives that all start with a letter."""
     return re.compile(f"{_LETTER}(?:{pattern})")
@@ -310,7 +305,7 @@ _NAMED_MODEL_RE = re.compile(
 _OTHER_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?!(?i:rtx|gtx|gen|ddr|pcie|cuda|gpt-?[345]|claude|gemini)\d?)[A-Za-z]{3,}+\d[\w.\-]{0,30}+)"
 )
-_FIT_CUE_RE = _letter_first(
+_FIT_CUE_RE = _words(
     r"(?i:(?<![a-z])(?:does|do|will|would|can|could|should|is\s+it\s+(?:\w+\s+)?possible\s+to)\s+(?:\S+\s+){0,8}?(?:work|run|fit|load|boot"
     r"|handle|infer|deploy|serve|host|be\s+(?:usable|doable|feasible|viable|ok|okay|enough|sufficient))(?:s|ning|ing|ed|d)?(?![a-z])"
     r"|(?<![a-z])(?<!anything\s)(?<!something\s)usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
@@ -318,7 +313,7 @@ _FIT_CUE_RE = _letter_first(
     r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
     r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
 )
-_DERIVED_ASK_RE = _letter_first(
+_DERIVED_ASK_RE = _words(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
     r"|quants?|files?|weights|builds?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
@@ -357,12 +352,12 @@ _FIT_IT_RE = re.compile(
     r"(?i:(?<![a-z])(?:can|will|does|would|could)\s+(?:it|this|that|(?:the|this|that)\s+model)\s+(?:\w+\s+)?"
     r"(?:work|run|fit|load|boot|handle|be\s+(?:run|deployed|loaded|used|served|hosted)))"
 )
-_INFO_CUE_RE = _letter_first(
+_INFO_CUE_RE = _words(
     r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|are)\s+(?:\w+\s+){0,3}?licensed\s+under|licen[cs]e\s+(?:allows?|permits?)|licensing\s+(?:fees?|terms)|royalt\w+|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
     r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
 )
-_COMMERCIAL_USE_RE = _letter_first(
+_COMMERCIAL_USE_RE = _words(
     r"(?i:(?<![a-z])(?:used|usable|use|available|allowed|open|eligible)\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:\w+\s+)?"
     r"commercial|commercial\s+licen[cs]\w*)"
 )
@@ -373,7 +368,7 @@ _USE_SUBJECT_RE = re.compile(
 )
 # A question about one named model ("Have all models of qwen2 been fine-tuned for role-play?"), unless it asks
 # which model to take; "what other models ... than X I use" asks for alternatives to it.
-_ASKS_WHICH_RE = _letter_first(
+_ASKS_WHICH_RE = _words(
     r"(?i:(?<![a-z])(?:which|what)\s+(?:\w+\s+){0,3}?(?:models?|llms?|ones?|versions?|quant\w*|sizes?|choices?|options?)(?![a-z])"
     r"|(?<![a-z])(?:recomm?[ae]nd\w*|suggest\w*|best|alternatives?|similar|instead|need|want|looking\s+for)(?![a-z])"
     r"|what'?s\s+the\s+(?:\w+\s+){0,2}?models?(?![a-z])"
@@ -385,7 +380,7 @@ _WHICH_MODEL_RE = re.compile(
     r"|как(?:ую|ая|ие)\s+(?:\w+\s+)?(?:модел|нейросет|llm))"
 )
 # A request for models, against a question about the requirements of the thread's model
-_WISH_MODEL_RE = _letter_first(
+_WISH_MODEL_RE = _words(
     r"(?i:(?<![a-z])(?:need|want|looking\s+for|recomm?[ae]nd\w*|suggest\w*|which|what|any|some)\s+(?:\w+\s+){0,3}?(?:models?|llms?)"
     r"(?![a-z])|посовет|порекоменд|подскаж\w*\s+(?:\w+\s+)?модел|(?:нужн\w*|какую|какая|какие)\s+(?:\w+\s+)?(?:модел|нейросет))"
 )
@@ -1328,7 +1323,7 @@ def _formats(scan: _Scan) -> None:
 
 # ---------------------------------------------------------------- mentioned, not wanted
 # What the user has tried, uses now or rejects: the rest of that clause names no wish (sizes, families, quants).
-_MENTIONED_RE = _letter_first(
+_MENTIONED_RE = _words(
     r"(?<![a-z])(?:(?<!anyone\s)(?<!someone\s)(?<!you\s)(?<!body\s)tried|i\s+used|i'?ve\s+used|used\s+to|was\s+using|were\s+using|have\s+been\s+using"
     r"|(?:i|we)(?:'ve|\s+have)\s+been\s+\w+ing|(?:i'?m|am)\s+(?:currently\s+)?(?:using|running|testing|trying(?!\s+to))"
     r"|currently(?!\s+(?:looking|searching|seeking|need|want|trying\s+to|planning|evaluating|choosing))"
@@ -1349,7 +1344,7 @@ _CLAUSE_END_RE = re.compile(
 
 # A sentence that reports how a model behaved ("8b parameters are very slow", "7B models work perfectly for chat")
 # describes what the user has, not what they ask for.
-_REPORT_RE = _letter_first(
+_REPORT_RE = _words(
     r"(?:too|very|really|super|incredibly|extremely)\s+slow|(?:does\s*n[o']t|did\s*n[o']t|won'?t|not)\s+(?:work|run|load)"
     r"|(?:works?|worked|runs?|ran)\s+(?:perfectly|fine|well|great|ok(?:ay)?|smoothly)|out\s+of\s+memory|\boom\b"
     r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)(?![^.!?\n]{0,60}+\?)"
