@@ -529,13 +529,9 @@ _MAKE_VERSION_RE = re.compile(
 def _which_variant(scan: _Scan) -> bool:
     """Which file or build of one sized model: "Which Gemma 3 1B model should I pick for the NPU?", "which Qwen3 8B
     file should I download?" (derived; "which llama 3 model for coding?" names a family and asks for models)."""
-    if "which" not in scan.text:
-        return False
-    for match in itertools.islice(_NAMED_MODEL_RE.finditer(scan.original), MAX_NAMES):
-        model = match.group("model")
-        if not _SIZE_IN_NAME_RE.search(model) or not _WHICH_BEFORE_RE.search(
-            scan.original, max(0, match.start() - 16), match.start()
-        ):
+    for which in itertools.islice(_WHICH_RE.finditer(scan.original), MAX_NAMES):  # a handful of "which" at most
+        match = _NAMED_MODEL_RE.match(scan.original, which.end())
+        if match is None or not _SIZE_IN_NAME_RE.search(model := match.group("model")):
             continue
         if _VARIANT_AFTER_RE.match(scan.original, match.end()):
             scan.found.base_model, scan.found.intent = model, "derived"
@@ -544,7 +540,7 @@ def _which_variant(scan: _Scan) -> bool:
     return False
 
 
-_WHICH_BEFORE_RE = re.compile(r"(?i:(?<![a-z])which\s++(?:of\s++the\s++)?+)$")
+_WHICH_RE = re.compile(r"(?i:(?<![a-z])which\s++(?:of\s++the\s++)?+)")
 _VARIANT_AFTER_RE = re.compile(
     r"(?i:(?<!\s)\s++(?:models?|versions?|variants?|files?|quants?|builds?|checkpoints?|one)\s++"
     r"(?:should|shall|do|to|would|can|is|are|will)(?![a-z]))"
@@ -1701,10 +1697,15 @@ _LANGUAGE_WORDS: dict[str, str] = {
     r"pt-br|brazilian": "pt",
 }
 _LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS, word_start=True)
+# The literal start of every alternative (each is at least three letters): a language is named only if one occurs.
+_LANGUAGE_STEMS = tuple(
+    re.match(r"[^\\()\[\]{}?*+|.^$]*", word).group(0) for words in _LANGUAGE_WORDS for word in words.split("|")
+)
 
 
 def _languages(scan: _Scan) -> None:
-    scan.found.languages = unique(_words_in(_LANGUAGE_RE, _LANGUAGE_NAMES, scan.text))
+    if any(stem in scan.text for stem in _LANGUAGE_STEMS):  # most requests name no language: skip the big regex
+        scan.found.languages = unique(_words_in(_LANGUAGE_RE, _LANGUAGE_NAMES, scan.text))
 
 
 # ---------------------------------------------------------------- intent words

@@ -12,7 +12,7 @@ from benchmarks.real_requests import agreement, macro, real, second_labels
 from index.store import Catalog
 from recommender.filters import KEYS, LIST_KEYS, Filters
 from recommender.parse import ParserOptions, RequestParser, merge, request_sentences
-from recommender.rules import normalise
+from recommender.rules import _LANGUAGE_STEMS, normalise
 from recommender.service import Sommelier
 from tests.parse_eval import score
 
@@ -379,3 +379,12 @@ def test_shipped_parser_meets_the_floor_on_real_requests(tmp_path_factory: pytes
     parser = RequestParser(ParserOptions(models_dir=tmp_path_factory.mktemp("models")))
     assert parser.kind == "hybrid", parser.model_error
     _meets_the_floor(parser)
+
+
+def test_the_language_prefilter_lets_every_language_through(rules: RequestParser) -> None:
+    """The rules look for a language only where one of the vocabulary's literal word starts occurs."""
+    assert all(len(stem) >= 3 for stem in _LANGUAGE_STEMS)
+    named = {"Russian": "ru", "по-русски": "ru", "на английском": "en", "Thai": "th", "in Bahasa Indonesia": "id",
+             "pt-BR": "pt", "на иврите": "he", "Farsi": "fa", "Urdu": "ur", "китайский": "zh"}  # fmt: skip
+    for words, code in named.items():
+        assert rules.parse(f"a chat model that speaks {words}, 8gb").filters.languages == [code], words
