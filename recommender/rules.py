@@ -941,7 +941,7 @@ _RAM_WORDS = _words(
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
 _TOTAL_RE = re.compile(r"(?:total|combined|in\s+all|всего|суммарно|в\s+сумме)\D{0,12}$")
 # PyTorch's out-of-memory message: "(GPU 0; 11.76 GiB total capacity; ...)"
-_TOTAL_AFTER_RE = re.compile(r"(?<!\s)\s*+(?:of\s+)?total\s+(?:capacity|v?ram|memory)")
+_TOTAL_AFTER_RE = re.compile(r"(?<!\s)\s*+total\s+capacity(?![a-z])")  # not "32GB total RAM": the system's
 # a RAM kit's speed beside its size ("32GB 3600", "DDR5 6000"): DDR speeds end in 00, 33, 66 or 67, so a "24GB 3090"
 # is a graphics card, not memory at 3090 MT/s
 _RAM_SPEED_RE = re.compile(

@@ -264,6 +264,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
             "Tried to allocate 20.00 MiB. GPU 0 has a total capacity of 15.7 GiB of which 3.19 MiB is free. Help?",
             {"memory_gb": 15.7},
         ),
+        ("RTX 3060 and 32GB total RAM, which model?", {"memory_gb": 12, "memory_kind": "vram", "ram_gb": 32}),
         ("is qwen3:30b too big for an RTX 4080?", {"intent": "fit", "base_model": "qwen3:30b"}),
         ("is there something usable for translation on 6GB?", {"intent": None, "tasks": ["translation"]}),
         ("a model for Home Assistant voice control on 8GB", {"tasks": []}),
