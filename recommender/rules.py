@@ -1699,7 +1699,7 @@ _LANGUAGE_WORDS: dict[str, str] = {
 _LANGUAGE_RE, _LANGUAGE_NAMES = _vocabulary(_LANGUAGE_WORDS, word_start=True)
 # The literal start of every alternative (each is at least three letters): a language is named only if one occurs.
 _LANGUAGE_STEMS = tuple(
-    re.match(r"[^\\()\[\]{}?*+|.^$]*", word).group(0) for words in _LANGUAGE_WORDS for word in words.split("|")
+    re.split(r"[\\()\[\]{}?*+|.^$]", word, maxsplit=1)[0] for words in _LANGUAGE_WORDS for word in words.split("|")
 )
 
 
