@@ -82,7 +82,7 @@ def _sure_of(intent: str, word: str, sure: bool = True) -> IntentModel:
         ("Qwen2.5-7B plz\n\nthat would help a lot", "derived", "Qwen2.5-7B"),  # named: it is the base model
         ("plz\n\nthe weights would help a lot", "derived", None),  # a post, no question mark
         ("could we get one plz", None, None),  # a one-line statement: no question to read
-        ("plz, what is good for german chat?", None, None),  # about no model, named or meant
+        ("plz, can you do the 1.1b and 3b versions too?", "derived", None),  # sizes of the thread's model
         ("any good models for this plz?", None, None),  # models asked for in so many words
         ("can this plz run on 4g vram? Or what else choice do I have?", None, None),  # what else: models
     ],
