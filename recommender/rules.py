@@ -49,11 +49,12 @@ class _Scan:
     The working copy is a list of characters, so blanking a match costs its length and not the whole text;
     `text` joins it once after a change, and `window` reads a slice without joining everything."""
 
-    __slots__ = ("_chars", "_text", "found", "original")
+    __slots__ = ("_chars", "_text", "found", "original", "titled")
 
     def __init__(self, original: str, text: str) -> None:
         self.original = original
         self.found = Filters()
+        self.titled = False  # the title is a model's name, or asks for a build of one: what the post asks
         self._chars = list(text)
         self._text: str | None = text
 
@@ -793,6 +794,7 @@ def _title_build(scan: _Scan) -> None:
     model = match.group("model").rstrip(" .!?")
     if _only_a_model(model) or _NAMED_MODEL_RE.fullmatch(model):
         scan.found.base_model, scan.found.intent = model, "derived"
+        scan.titled = True
         scan.blank(match.start("model"), match.start("model") + len(model))
 
 
@@ -806,6 +808,7 @@ def _title_model(scan: _Scan) -> None:
     named = _NAMED_MODEL_RE.fullmatch(model)
     if _only_a_model(model) or (named and (match.group("verb") or (body and re.search(r"\d", model)))):
         scan.found.base_model, scan.found.intent = model, "derived"
+        scan.titled = True
         own = set(_words_in(_TASK_RE, _TASK_NAMES, _lower(model)))  # "DeepSeek Coder": a name, no code task
         asked = set(_words_in(_TASK_RE, _TASK_NAMES, scan.text[len(title) :]))
         scan.found.tasks = [task for task in scan.found.tasks if task not in own or task in asked]
@@ -847,33 +850,67 @@ _ASKS_MODELS_RE = re.compile(
     r"(?i:(?<![a-z])(?:need|want|looking\s+for|recomm?[ae]nd\w*|suggest\w*)\s+(?:\w+\s+){0,4}?(?:models?|llms?)(?![a-z])"
     r"|(?<![a-z])any\s+(?:\w+\s+){0,3}?(?:models|llms)(?![a-z])|посовет|порекоменд|(?:нужн\w*|ищу)\s+(?:\w+\s+)?модел)"
 )
+# "like llama2 or any other": the models named are examples of what is asked for
+_ANY_OTHER_RE = re.compile(r"(?i:(?<![a-z])or\s++any\s++other(?![a-z]))")
 # How sure the intent model must be to answer for a request the rules found no cue in
 LEARNED_INTENT_MIN = 0.35  # chosen on the eighth and ninth batches of real requests, before they were tuned on
 # ... and for a request that names or means no model ("can you do 1.1b, 3b versions too?" asks for builds)
 LEARNED_UNNAMED_MIN = 0.5
+# How sure it must be to answer against a rule's cue (chosen on the thirteenth batch of real requests, unseen then)
+LEARNED_OVERRIDE_MIN = 0.4
+LONG_REQUEST = 200  # characters: a longer request is a post, not a line of needs
 
 
 def _learned_intent(scan: _Scan, model: IntentModel) -> None:
     """No cue for what the request asks: the intent model answers when it is sure (recommend otherwise). Only for
     a question that does not ask for models: "best commercial 16GB llama model" states a need, whatever its words."""
     text = scan.original
-    if (
-        ("?" not in text and "\n" not in text and len(text) <= 200)
-        or _ASKS_MODELS_RE.search(text)
-        or _ELSE_RE.search(text)
-    ):
+    if _is_statement(text) or _ASKS_MODELS_RE.search(text) or _ELSE_RE.search(text) or _ANY_OTHER_RE.search(text):
         return
     probabilities = model.probabilities(text)
     intent = max(probabilities, key=probabilities.__getitem__)
     if intent == "recommend" or probabilities[intent] < LEARNED_INTENT_MIN:
         return
     named = _named_models(text, family_only=True)
-    meant = named or scan.found.base_model or _THREAD_MODEL_RE.search(text)
-    if not meant and probabilities[intent] < LEARNED_UNNAMED_MIN:
-        return  # "models for german chat with apache license?": about no model, named or meant, unless sure
-    scan.found.intent = intent  # type: ignore[assignment]
-    if intent != "compare" and scan.found.base_model is None and named:
-        scan.found.base_model = named[0][0]  # the model the question is about: the first one named where it asks
+    meant = named or scan.found.base_model or _THREAD_MODEL_RE.search(text) or _other_names(text)
+    if not meant and (probabilities[intent] < LEARNED_UNNAMED_MIN or not _is_post(text)):
+        return  # "which model is ok for commercial use on 16gb?": about no model, named or meant (a post: unless sure)
+    _answer(scan, intent, named)
+
+
+def _learned_override(scan: _Scan, model: IntentModel) -> None:
+    """A post (several lines, or a long one) asks in words the cues were not written for: against the rules'
+    reading, the intent model's answer stands when it is sure enough. A line of needs keeps the rules' reading
+    ("best commercial 16GB llama model" is a need, whatever a classifier of posts makes of its licence words), and
+    so does a title that is a model's name or asks for a build of one."""
+    text = scan.original
+    if scan.titled or not _is_post(text):
+        return
+    probabilities = model.probabilities(text)
+    intent = max(probabilities, key=probabilities.__getitem__)
+    if intent != (scan.found.intent or "recommend") and probabilities[intent] >= LEARNED_OVERRIDE_MIN:
+        _answer(scan, intent, _named_models(text, family_only=True))
+
+
+def _answer(scan: _Scan, intent: str, named: list[tuple[str, int]]) -> None:
+    """Set the learned intent, and the model it is about: the one the rules read, else the first family-named one."""
+    found = scan.found
+    if intent in ("recommend", "compare"):
+        found.intent, found.base_model = (None if intent == "recommend" else "compare"), None  # type: ignore[assignment]
+        return
+    found.intent = intent  # type: ignore[assignment]
+    if found.base_model is None and named:
+        found.base_model = named[0][0]
+
+
+def _is_statement(text: str) -> bool:
+    """One short line with no question mark: nothing asked that a cue could have missed."""
+    return "?" not in text and not _is_post(text)
+
+
+def _is_post(text: str) -> bool:
+    """Several lines, or one long one: a post telling a story, not a line of needs."""
+    return "\n" in text or len(text) > LONG_REQUEST
 
 
 def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
@@ -924,6 +961,8 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         found.licenses = []  # "the license of X is MIT": what the model carries, not a wish
     if found.intent == "model_info" and found.base_model:
         found.params_min_b = found.params_max_b = None  # its own size; "the 7B model" named by size alone stays
+    if model is not None:
+        _learned_override(scan, model)
 
 
 # ---------------------------------------------------------------- hardware and memory

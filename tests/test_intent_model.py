@@ -82,7 +82,8 @@ def _sure_of(intent: str, word: str, sure: bool = True) -> IntentModel:
         ("Qwen2.5-7B plz\n\nthat would help a lot", "derived", "Qwen2.5-7B"),  # named: it is the base model
         ("plz\n\nthe weights would help a lot", "derived", None),  # a post, no question mark
         ("could we get one plz", None, None),  # a one-line statement: no question to read
-        ("plz, can you do the 1.1b and 3b versions too?", "derived", None),  # sizes of the thread's model
+        ("plz, can you do the 1.1b and 3b versions too?\n\nthx", "derived", None),  # a post: the thread's model
+        ("plz, what is good for german chat?", None, None),  # one line about no model, named or meant
         ("any good models for this plz?", None, None),  # models asked for in so many words
         ("can this plz run on 4g vram? Or what else choice do I have?", None, None),  # what else: models
     ],
@@ -100,6 +101,17 @@ def test_the_learned_intent_needs_to_be_sure_and_a_rule_cue_wins() -> None:
     assert Rules(intent_model=unsure).parse("Could we get this one plz?").intent is None
     cued = Rules(intent_model=_sure_of("model_info", "plz")).parse("Does llama 13b 4bit work with a 3060 12gb plz?")
     assert (cued.intent, cued.base_model) == ("fit", "llama 13b")
+
+
+def test_in_a_post_the_learned_intent_answers_against_a_cue_when_sure() -> None:
+    post = "Does llama 13b 4bit work with a 3060 12gb plz?\n\nI read the card twice and could not tell."
+    sure = Rules(intent_model=_sure_of("model_info", "plz")).parse(post)
+    assert (sure.intent, sure.base_model) == ("model_info", "llama 13b")
+    assert Rules(intent_model=_sure_of("model_info", "plz", sure=False)).parse(post).intent == "fit"
+    to_models = Rules(intent_model=_sure_of("recommend", "plz")).parse(post)
+    assert (to_models.intent, to_models.base_model) == (None, None)  # models for the need: no model asked about
+    one_line = "Does llama 13b 4bit work with a 3060 12gb plz?"  # a line of needs keeps the rules' reading
+    assert Rules(intent_model=_sure_of("model_info", "plz")).parse(one_line).intent == "fit"
 
 
 @pytest.mark.parametrize(
