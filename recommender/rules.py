@@ -1406,8 +1406,9 @@ _ASKING_RE = re.compile(
 _ASK_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++[.!?\n]*+")  # "Qwen2.5" ends no sentence
 
 
-def _story_spans(text: str) -> list[tuple[int, int]]:
-    """The sentences after the first that ask nothing, when there are at least three sentences."""
+def _story_spans(text: str, purpose: bool | None = None) -> list[tuple[int, int]]:
+    """The sentences after the first that ask nothing, when there are at least three sentences; with `purpose`
+    True or False, only those that state (or do not state) what the model is for."""
     sentences = [m for m in _ASK_SENTENCE_RE.finditer(text) if m.group(0).strip(" .!?\n")]
     if len(sentences) < STORY_MIN_SENTENCES:
         return []
@@ -1420,9 +1421,17 @@ def _story_spans(text: str) -> list[tuple[int, int]]:
             asks = asks or carried
         else:
             carried = asks and sentence.rstrip().endswith(":")
-        if not asks:
+        if not asks and (purpose is None or bool(_PURPOSE_RE.search(sentence)) == purpose):
             spans.append((m.start(), m.end()))
     return spans
+
+
+# A sentence telling what the model is for: "We're building a service for a bank: RAG over its rules."
+_PURPOSE_RE = re.compile(
+    r"(?<![a-z])(?:use[\s-]?case|(?:we|i)(?:'re|'m|\s+am|\s+are)\s+(?:building|making|developing|creating|working\s+on"
+    r"|planning)|(?:we|i)\s+(?:plan|intend|aim)\s+to|in\s+order\s+to|so\s+that|the\s+goal|purpose|intended\s+for"
+    r"|(?:mainly|mostly|primarily)\s+for)(?![a-z])|(?<![а-я])(?:чтобы|делаем|задач\w*+)(?![а-я])"
+)
 
 
 STORY_MIN_SENTENCES = 3
@@ -1441,7 +1450,13 @@ def _full_names(scan: _Scan) -> None:
 
 
 def _story(scan: _Scan) -> None:
-    for start, end in _story_spans(_lower(scan.original)):  # the sentences as written: a blanked name ends none
+    for start, end in _story_spans(_lower(scan.original), purpose=False):  # as written: a blanked name ends none
+        scan.blank(start, end)
+
+
+def _purpose_story(scan: _Scan) -> None:
+    """A sentence stating a purpose names the task, not sizes, families or orders."""
+    for start, end in _story_spans(_lower(scan.original), purpose=True):
         scan.blank(start, end)
 
 
@@ -1893,11 +1908,12 @@ class Rules:
             _formats,
             _mentioned,
             _full_names,
-            _tasks,
             _languages,
             _commercial,
             _uncensored,
-            _story,  # what follows reads the asking sentences only
+            _story,  # what follows reads the asking sentences only (the task: and those that state a purpose)
+            _tasks,
+            _purpose_story,
             _context,
             _quants,
             _params,

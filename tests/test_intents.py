@@ -287,6 +287,9 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("I run a support bot on mistral 7b. Anything better for 16GB?", {"families": [], "params_min_b": None}),
         ("when I run a 32b model on 24gb, does it fit?", {"params_min_b": 32}),
         ("we want a code assistant in the IDE, 12GB card", {"tasks": ["code"]}),
+        ("I have a 3090. I tried it for roleplay. It crashed on load. Which model fits?", {"tasks": []}),
+        ("I have a 3090. We're building a support chatbot. It must be fast. Which model?", {"tasks": ["chat"]}),
+        ("У меня 3090. Делаем RAG по регламентам. Сервер один. Что взять?", {"tasks": ["rag"]}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
