@@ -953,7 +953,7 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         found.families = [family for family in found.families if family not in own]
     if found.intent in ("fit", "derived") and found.base_model:
         found.params_min_b = found.params_max_b = None  # the sizes of the model asked about are no wish
-    if found.intent in ("model_info", "derived"):
+    if found.intent in ("model_info", "derived", "compare"):
         found.families = []  # the family of the model asked about, named or not ("is llama free for business?")
     if found.intent == "compare" and found.sort == "best":
         found.sort = None  # "which is better, X or Y?" asks which of the two, not for an order

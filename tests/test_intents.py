@@ -290,6 +290,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("I have a 3090. I tried it for roleplay. It crashed on load. Which model fits?", {"tasks": []}),
         ("I have a 3090. We're building a support chatbot. It must be fast. Which model?", {"tasks": ["chat"]}),
         ("У меня 3090. Делаем RAG по регламентам. Сервер один. Что взять?", {"tasks": ["rag"]}),
+        ("MiniCPM vs Tesseract vs EasyOCR\n\nhow does your model perform in comparison?", {"families": []}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
