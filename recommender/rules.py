@@ -1549,9 +1549,16 @@ def _params(scan: _Scan) -> None:
             continue  # a size is already read (or an attack repeats them): the rest are only blanked
         if _TRIED_RE.search(scan.words_before(match.start())):
             continue  # "I tried a 13b and it was slow" is not a wish
+        if _in_a_name(scan.original, match.start()):
+            continue  # "mulberry-7B", "gemma3:4b": the size of one model named, not a wish
         value = _billions(match.group(1), match.group("unit"))
         if found.params_min_b is None and found.params_max_b is None and value > 0:
             found.params_min_b = found.params_max_b = value
+
+
+def _in_a_name(text: str, start: int) -> bool:
+    """A size glued to a name before it by "-", ":", "_" or "/" ("InternVL2-40B-AWQ", "llama3:8b")."""
+    return start >= 2 and text[start - 1] in "-:_/" and text[start - 2].isalnum()
 
 
 # ---------------------------------------------------------------- words: families, tasks, languages
