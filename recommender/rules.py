@@ -1000,6 +1000,10 @@ _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occ
 _USAGE_RE = re.compile(
     r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required|(?:already\s+)?allocated|reserved)(?![a-z])"
 )
+_USED_BEFORE_RE = re.compile(
+    r"(?<![a-z])(?:took|takes|taking|uses|consumes|consumed|consuming|occupies|occupied|eats|ate|weighs|занимает|занял[аи]?+"
+    r"|ест|съел[аи]?+)\s++(?:just\s++|only\s++|about\s++|around\s++|roughly\s++|almost\s++|over\s++|up\s++to\s++|~\s*+)?+$"
+)
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
 _CPU_NAME_RE = re.compile(r"(?:ryzen|intel(?!\s*+arc)|core\s*i\d|xeon|threadripper|epyc|cpu|процессор)")
 _CARDS_COUNT_RE = re.compile(
@@ -1061,8 +1065,10 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             continue  # "10.56 MiB is free": a program's figure, never a person's budget or typo
         if not 0 < value <= 16384:
             continue
-        if _USAGE_RE.match(text, match.end()):
-            continue  # "7b is > 12gb ram use": what a model takes, not what the user has
+        if _USAGE_RE.match(text, match.end()) or _USED_BEFORE_RE.search(
+            text, max(0, match.start() - 32), match.start()
+        ):
+            continue  # "7b is > 12gb ram use", "the 3B model itself took 4GB": what a model takes, not what one has
         before = scan.window(match.start() - 24, match.start())
         if _REQUIRES_RE.search(scan.window(match.start() - 40, match.start())) or before.endswith("allocate "):
             continue  # "7B requires lots of VRAM (> 12GB)": what a model takes

@@ -293,6 +293,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("MiniCPM vs Tesseract vs EasyOCR\n\nhow does your model perform in comparison?", {"families": []}),
         ("I want to use gemma3:12b but the download is gemma3:4b. any option?", {"params_max_b": None}),
         ("need a qwen 7b gguf for 8gb", {"params_min_b": 7, "params_max_b": 7}),  # a size apart: a wish
+        ("the 3B model itself took 4GB on my RTX 4090. can a 33B run too?", {"memory_gb": 24}),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
