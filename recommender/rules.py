@@ -127,6 +127,23 @@ def _link_name(link: re.Match[str]) -> str:
     return tail
 
 
+# "a GPT-4 like model", "Claude sonnet 4 like model", "a ChatGPT-like model": models like the one named before
+_LIKE_MODEL_RE = re.compile(r"(?i:[\s-]like\s++(?:models?|llms?|ones?|alternatives?)(?![a-z]))")
+
+
+def _like_model(scan: _Scan) -> bool:
+    text = scan.original
+    for like in itertools.islice(_LIKE_MODEL_RE.finditer(text), MAX_NAMES):
+        hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(text, max(0, like.start() - 40))]
+        names = hosted + _named_models(text, family_only=True, any_case=True) + _other_names(text)
+        named = next((name for name, start in names if start + len(name) == like.start()), None)
+        if named:
+            scan.found.base_model = named
+            scan.blank(like.start() - len(named), like.start())
+            return True
+    return False
+
+
 # An issue template's headings ("### Summary 💡", "## 🚀 Feature", "### Problem Statement"): no words of a request
 _TEMPLATE_HEADING_RE = re.compile(r"#{1,6}+(?: [^\s\d?]++){1,4}+")
 
@@ -199,6 +216,8 @@ _BASE_AFTER_RE = re.compile(
 def _base_model(scan: _Scan) -> None:
     if scan.found.intent is not None:
         return  # the title asked for a build of a named model
+    if _like_model(scan):
+        return
     for match in _BASE_RE.finditer(scan.original):
         model = match.group("model").rstrip(".,;:!?)\"'»”`")
         if not model[:1].isascii() or not model[:1].isalpha():
@@ -506,7 +525,7 @@ _SUPPORT_BEFORE_RE = re.compile(
 )
 # Hosted models a client may be asked to support ("Пора бы добавить gpt-4o", "add Claude 3.5 support")
 _HOSTED_NAME_RE = re.compile(
-    r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-](?:\d[\w.\-]{0,10}+|sonnet|opus|haiku))?+"
+    r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-](?:\d[\w.\-]{0,10}+|(?:sonnet|opus|haiku)(?:[\s-]\d[\w.\-]{0,6}+)?+))?+"
     r"|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+|gigachat(?:[\s-]?+(?:pro|max|lite|plus|\d[\w.]{0,8}+))?+|гигачат|yandex-?gpt))"
     r"(?![\w])"
 )
