@@ -471,7 +471,8 @@ def _intent(scan: _Scan) -> None:
         not asks_which and "?" in text and _COMMERCIAL_USE_RE.search(text)
     )
     question = "?" in text and not asks_which
-    if _OTHER_MODELS_RE.search(text):
+    other = _OTHER_MODELS_RE.search(text)
+    if other and not text[max(0, other.start() - 3) : other.start()].lower().endswith("or "):
         named = _named_models(text, family_only=True, in_story=True)  # "use other models? Gemma is dumb"
         if named:
             found.base_model, found.intent = named[0][0], "alternatives"  # "what other models beat X I use?"

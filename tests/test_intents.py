@@ -297,6 +297,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
+        (
+            "Pick a back-up\n\n* llama-7b is too slow\n* I should try llama-13b, Gemma or any other model ollama has",
+            {"intent": None, "base_model": None},  # examples of what is asked, not a model to replace
+        ),
     ],
 )
 def test_rules_tell_mentioned_from_wanted(rules: RequestParser, text: str, expected: dict[str, object]) -> None:
