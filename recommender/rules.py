@@ -1166,7 +1166,8 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         scan.found.memory_kind = "vram"
     if amounts:
         vram = [amount for amount in amounts if amount[1] == "vram"]
-        scan.found.memory_gb = (vram or amounts)[0][0]
+        kinded = [amount for amount in amounts if amount[1]]  # "models > 5 GB ... an iPad with 16GB RAM": the RAM
+        scan.found.memory_gb = (vram or kinded or amounts)[0][0]
         cards = [amount for amount in vram if amount[2] in carded]
         if cards and not total:
             scan.found.memory_gb = cards[0][0]  # "68GB vram (my estimate) ... 3 x RTX 3090 (72GB vram)": the card's
@@ -1175,8 +1176,13 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
             scan.found.memory_gb = cards[0][0] + cards[1][0]  # "RX 9070 XT 16GB + 3060ti 8GB": both cards
         ram = [amount for amount in amounts if amount[1] == "ram"]
         gpu_budget = bool(gpus) and scan.found.memory_kind == "vram" and not _CPU_ONLY.search(text)
-        if not apple and (vram or amounts)[0][1] and not _CPU_ONLY.search(text) and not (gpu_budget and not vram):
-            scan.found.memory_kind = (vram or amounts)[0][1]  # type: ignore[assignment]
+        if (
+            not apple
+            and (vram or kinded or amounts)[0][1]
+            and not _CPU_ONLY.search(text)
+            and not (gpu_budget and not vram)
+        ):
+            scan.found.memory_kind = (vram or kinded or amounts)[0][1]  # type: ignore[assignment]
         if not apple and (vram or gpu_budget) and ram:
             scan.found.ram_gb = ram[0][0]  # "RTX 3070 8GB and 32GB RAM": offload allowed
             if not vram:
