@@ -1521,7 +1521,7 @@ def _mentioned(scan: _Scan) -> None:
 _B_UNIT = r"(?P<unit>b|bn|billion|млрд|миллиард\w*+|б|m|million|млн|миллион\w*+)(?![a-zа-я])"
 _B_UNIT2 = _B_UNIT.replace("?P<unit>", "?P<unit2>")
 _PARAMS_RANGE_RE = re.compile(
-    rf"(?:(?:between|from|от)\s*+)?(?<![\w.]){_NUMBER}\s*+(?:{_B_UNIT2}\s*+)?(?:-|–|—|to|and|до|и)\s*+{_NUMBER}\s*+{_B_UNIT}"
+    rf"(?:(?:between|from|от)\s*+)?(?<![\w.]){_NUMBER}\s*+(?:{_B_UNIT2}\s*+)?(?:-|–|—|to|and|or|до|и|или)\s*+{_NUMBER}\s*+{_B_UNIT}"
 )
 _SIZE_WORDS = r"(?:\s++(?:size|params|parameters|размер\w*+))?+(?:\s*+(?:is|of|:|—|-|=))?+"
 _MAX_WORDS = (
