@@ -983,6 +983,26 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         found.params_min_b = found.params_max_b = None  # its own size; "the 7B model" named by size alone stays
     if model is not None:
         _learned_override(scan, model)
+    if found.intent in ("fit", "derived", "model_info", "alternatives"):
+        _title_subject(scan)
+
+
+def _title_subject(scan: _Scan) -> None:
+    """A post whose title names a model is about that model: "Loading InternVL2-40B-AWQ within 24GB" is not about
+    the Sonnet 3.5 its body compares it with."""
+    title, newline, _ = scan.original.partition("\n")
+    if not newline or (scan.found.base_model and scan.found.base_model in title):
+        return
+    hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(title)]
+    names = _named_models(title, family_only=True, any_case=True) + _other_names(title) + hosted
+    names = [(name, at) for name, at in names if any(char.isdigit() for char in name) and title[at - 1 : at] != "@"]
+    if not names:
+        return  # a family alone ("Qwen models"): the body names which one
+    name = min(names, key=lambda item: item[1])[0]
+    current = _lower(scan.found.base_model or "").replace("-", " ")
+    if current and (_lower(name).replace("-", " ") in current or current in _lower(name).replace("-", " ")):
+        return  # "Gemma 3" in the title, "Gemma 3 1B" in the question: the same model, said more exactly
+    scan.found.base_model = name
 
 
 # ---------------------------------------------------------------- hardware and memory

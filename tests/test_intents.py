@@ -296,6 +296,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("the 3B model itself took 4GB on my RTX 4090. can a 33B run too?", {"memory_gb": 24}),
         ("models over 4 GB crash on my 8GB RAM phone, which one then?", {"memory_gb": 8, "memory_kind": "ram"}),
         ("which 7B or 13B model works on a 12gb card?", {"params_min_b": 7, "params_max_b": 13}),
+        (
+            "Loading InternVL2-40B-AWQ within 24GB\n\nI tested it as an alternative to Sonnet 3.5. Will it fit?",
+            {"base_model": "InternVL2-40B-AWQ"},  # the title's model, not the one its body compares it with
+        ),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
