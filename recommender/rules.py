@@ -527,7 +527,7 @@ _SUPPORT_BEFORE_RE = re.compile(
 # Hosted models a client may be asked to support ("Пора бы добавить gpt-4o", "add Claude 3.5 support")
 _HOSTED_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-](?:\d[\w.\-]{0,10}+|(?:sonnet|opus|haiku)(?:[\s-]\d[\w.\-]{0,6}+)?+))?+"
-    r"|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+|gigachat(?:[\s-]?+(?:pro|max|lite|plus|\d[\w.]{0,8}+))?+|гигачат|yandex-?gpt))"
+    r"|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+|гемини|джемини|gigachat(?:[\s-]?+(?:pro|max|lite|plus|\d[\w.]{0,8}+))?+|гигачат|yandex-?gpt))"
     r"(?![\w])"
 )
 # A name with a capital inside a word ("OpenELM", "TinyLlama", "MiniCPM"), not an acronym ("RAG", "GPU")
@@ -1631,7 +1631,7 @@ _FAMILY_WORDS: dict[str, str] = {
     r"qwen|qwq|квен\w*|цюань": "qwen",
     r"gemma|джемм\w*|гемм\w*": "gemma",
     r"(?<![a-z])phi(?![a-z])|(?<![а-я])фи(?![а-я])": "phi",
-    r"deep\s*seek|дипсик\w*": "deepseek",
+    r"deep\s*seek|deepseeq|дипсик\w*": "deepseek",
     r"(?<![a-z0-9])yi(?![a-z])": "yi",
     r"falcon|фалкон\w*": "falcon",
     r"command[\s-]*r|c4ai": "command-r",
@@ -1684,7 +1684,7 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
     r"reasonn?ing|(?:reason|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
-    r"(?![a-z])|рассужд\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*|пошагов\w*": "reasoning",
+    r"(?![a-z])|рассужд\w*|размышлени\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*|пошагов\w*": "reasoning",
     r"transl?at\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
     r"summ?ar\w*|tl;?dr|digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
         "summarization"

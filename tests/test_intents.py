@@ -290,6 +290,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("I have a 3090. I tried it for roleplay. It crashed on load. Which model fits?", {"tasks": []}),
         ("I have a 3090. We're building a support chatbot. It must be fast. Which model?", {"tasks": ["chat"]}),
         ("У меня 3090. Делаем RAG по регламентам. Сервер один. Что взять?", {"tasks": ["rag"]}),
+        ("модели для размышлений (qwen, deepseeq)", {"tasks": ["reasoning"], "families": ["qwen", "deepseek"]}),
         ("MiniCPM vs Tesseract vs EasyOCR\n\nhow does your model perform in comparison?", {"families": []}),
         ("I want to use gemma3:12b but the download is gemma3:4b. any option?", {"params_max_b": None}),
         ("need a qwen 7b gguf for 8gb", {"params_min_b": 7, "params_max_b": 7}),  # a size apart: a wish
