@@ -630,8 +630,9 @@ def _other_names(text: str) -> list[tuple[str, int]]:
     """Names of models outside the family vocabulary, for a question about one ("blenderbot3",
     "L3-8B-Stheno-v3.2"), in order of appearance."""
     found = [
-        (m.group("model").rstrip(".,;:!?)"), m.start())
+        (name, m.start())
         for m in itertools.islice(_OTHER_NAME_RE.finditer(text), MAX_NAMES)
+        if not _not_a_model((name := m.group("model").rstrip(".,;:!?)")).lower())  # "int4", "Apache-v2": no model
     ]
     for match in itertools.islice(_JOINED_NAME_RE.finditer(text), MAX_NAMES):
         name = match.group("model").rstrip(".,;:!?)")
@@ -670,7 +671,7 @@ def _not_a_model(name: str) -> bool:
 _NOT_MODEL_RE = re.compile(
     r"(?<![\w.\-])(?:v?\d[\d.]*+|(?:apache|mit|gpl|agpl|lgpl|bsd|cc|mpl|openrail|ddr|lpddr|gddr|pcie|cuda|rocm|python"
     r"|ubuntu|windows|win|macos|ios|android|x86|arm|sm|fp|bf|int|utf|iso|gen|usb|hdmi|wifi|covid|gpt|claude|gemini)"
-    r"[\-_.]?+\d\S*+)"
+    r"[\-_.]?+v?\d\S*+)"
 )
 _FILE_ENDINGS = (".py", ".json", ".gguf", ".bin", ".safetensors", ".md", ".txt", ".sh", ".cpp", ".exe", ".zip")
 
@@ -1040,6 +1041,8 @@ _REQUIRES_RE = re.compile(r"(?:requires?|required|needs|takes|uses|consumes?|occ
 _USAGE_RE = re.compile(
     r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required|(?:already\s+)?allocated|reserved)(?![a-z])"
 )
+_GPU_WITH_RE = re.compile(r"(?:gpu|card|graphics)s?+\s++(?:with|has|having)\s++(?:only\s++|just\s++)?+$")
+_MEMORY_WORD_RE = re.compile(r"\s*+(?:of\s++)?+(?:system\s++)?+(?:memory|mem)(?![a-z])")
 _USED_BEFORE_RE = re.compile(
     r"(?<![a-z])(?:took|takes|taking|uses|consumes|consumed|consuming|occupies|occupied|eats|ate|weighs|занимает|занял[аи]?+"
     r"|ест|съел[аи]?+)\s++(?:just\s++|only\s++|about\s++|around\s++|roughly\s++|almost\s++|over\s++|up\s++to\s++|~\s*+)?+$"
@@ -1155,6 +1158,9 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
                 value *= card.count  # "two RTX 3090 24GB": the card's own memory, per card
         if kind is None and _RAM_WORDS.search(_JOINED_RE.split(after, 1)[0]):
             kind = "ram"
+        other = gpus and card is None and joined is None and all(value != gpu.memory_gb for gpu in gpus)
+        if other and _MEMORY_WORD_RE.match(after) and not _GPU_WITH_RE.search(before):  # "a GPU with 6GB of memory"
+            kind = "ram"  # "one 3090 GPU, and 32GB memory": not the card's own, so the system's
         line = scan.window(match.start() - 45, match.start())  # requests come as one line: "Ram: ... 96GB"
         disk = _DISK_BEFORE_RE.search(line[-12:]) or _DISK_AFTER_RE.match(text, match.end())
         if disk and not _VRAM_WORDS.search(line[-40:]):

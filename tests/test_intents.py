@@ -301,6 +301,9 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
             "Loading InternVL2-40B-AWQ within 24GB\n\nI tested it as an alternative to Sonnet 3.5. Will it fit?",
             {"base_model": "InternVL2-40B-AWQ"},  # the title's model, not the one its body compares it with
         ),
+        ("I have only one 3090 GPU, and 32GB memory. which model?", {"memory_gb": 24, "ram_gb": 32}),
+        ("is there a way to run it on a GPU with only 6GB of memory?", {"memory_gb": 6, "ram_gb": None}),
+        ("Can glm 4v 9b use int4 for vllm inference\n\nUsing an A30 for it", {"base_model": None}),  # a quant: no model
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
