@@ -1042,7 +1042,7 @@ _USAGE_RE = re.compile(
     r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required|(?:already\s+)?allocated|reserved)(?![a-z])"
 )
 _GPU_WITH_RE = re.compile(r"(?:gpu|card|graphics)s?+\s++(?:with|has|having)\s++(?:only\s++|just\s++)?+$")
-_MEMORY_WORD_RE = re.compile(r"\s*+(?:of\s++)?+(?:system\s++)?+(?:memory|mem)(?![a-z])")
+_MEMORY_WORD_RE = re.compile(r"(?<!\s)\s*+(?:of\s++)?+(?:system\s++)?+(?:memory|mem)(?![a-z])")
 _USED_BEFORE_RE = re.compile(
     r"(?<![a-z])(?:took|takes|taking|uses|consumes|consumed|consuming|occupies|occupied|eats|ate|weighs|занимает|занял[аи]?+"
     r"|ест|съел[аи]?+)\s++(?:just\s++|only\s++|about\s++|around\s++|roughly\s++|almost\s++|over\s++|up\s++to\s++|~\s*+)?+$"
