@@ -1689,7 +1689,8 @@ _TASK_WORDS: dict[str, str] = {
     rf"|баз{_REST}\s+знани\w*|pdf-?файл\w*|работ{_REST}\s+(?:с|со)\s+(?:документ|pdf|файл|текст)\w*": "rag",
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
-    r"reasonn?ing|(?:reason|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
+    r"reasonn?ing|(?:(?<!good\s)(?<!the\s)(?<!a\s)(?<!no\s)(?<!any\s)(?<!some\s)(?<!main\s)(?<!this\s)(?<!that\s)"
+    r"reason(?!\s+(?:why|for|is|was|behind|being))|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
     r"(?![a-z])|рассужд\w*|размышлени\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*|пошагов\w*": "reasoning",
     r"transl?at\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
     r"summ?ar\w*|tl;?dr|digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (

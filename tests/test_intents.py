@@ -304,6 +304,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("I have only one 3090 GPU, and 32GB memory. which model?", {"memory_gb": 24, "ram_gb": 32}),
         ("is there a way to run it on a GPU with only 6GB of memory?", {"memory_gb": 6, "ram_gb": None}),
         ("Can glm 4v 9b use int4 for vllm inference\n\nUsing an A30 for it", {"base_model": None}),  # a quant: no model
+        ("Is Qwen2-57B gguf available? Any good reason for this?", {"tasks": []}),  # a reason is no reasoning
+        ("a model that can reason well for 16gb", {"tasks": ["reasoning"]}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
