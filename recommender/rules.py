@@ -1350,6 +1350,7 @@ def _licenses(scan: _Scan) -> None:
 _CARRIED_RE = re.compile(
     r"(?:(?<![a-z])(?:is|are|was|were|been|it'?s|they'?re)\s+(?:\w+\s+)?(?:licensed|released|distributed|published)"
     r"|(?<![a-z])(?:releasing|released|publishing|open-?sourcing)\s+(?:\S+\s+){0,4}?)\s*under\s+(?:the\s+|an?\s+)?$"
+    r"|(?<![a-z])(?:its\s+|the\s+)?licen[cs]e\s+(?:is|was)\s+(?:the\s+)?$"  # "Its a nice size. License is Apache 2.0"
 )
 
 
@@ -1484,11 +1485,13 @@ def _story_spans(text: str, purpose: bool | None = None) -> list[tuple[int, int]
     return spans
 
 
-# A sentence telling what the model is for: "We're building a service for a bank: RAG over its rules."
+# A sentence telling what the model is for or must be: "We're building a service for a bank: RAG over its rules.",
+# "The legal team insists on Apache 2.0."
 _PURPOSE_RE = re.compile(
     r"(?<![a-z])(?:use[\s-]?case|(?:we|i)(?:'re|'m|\s+am|\s+are)\s+(?:building|making|developing|creating|working\s+on"
     r"|planning)|(?:we|i)\s+(?:plan|intend|aim)\s+to|in\s+order\s+to|so\s+that|the\s+goal|purpose|intended\s+for"
-    r"|(?:mainly|mostly|primarily)\s+for)(?![a-z])|(?<![а-я])(?:чтобы|делаем|задач\w*+)(?![а-я])"
+    r"|(?:mainly|mostly|primarily)\s+for|must|insists?|required|requirements?|mandatory|(?:has|have)\s+to)(?![a-z])"
+    r"|(?<![а-я])(?:чтобы|делаем|задач\w*+|обязательн\w*+|должн\w*+)(?![а-я])"
 )
 
 

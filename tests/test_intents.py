@@ -306,6 +306,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Can glm 4v 9b use int4 for vllm inference\n\nUsing an A30 for it", {"base_model": None}),  # a quant: no model
         ("Is Qwen2-57B gguf available? Any good reason for this?", {"tasks": []}),  # a reason is no reasoning
         ("a model that can reason well for 16gb", {"tasks": ["reasoning"]}),
+        ("Would be curious how Qwen 2.5 32b behaves.\nIts a nice size. License is Apache 2.0", {"licenses": []}),
+        ("The legal team insists on Apache 2.0. It runs on one L4. Which model?", {"licenses": ["apache-2.0"]}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
