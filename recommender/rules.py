@@ -1398,7 +1398,7 @@ def _quants(scan: _Scan) -> None:
 
 
 _FORMATS: tuple[tuple[str, str], ...] = (
-    (r"gguf|ггуф|llama[\s.\-]*cpp|ollama|lm\s*studio|lmstudio|kobold\s*cpp|koboldcpp", "gguf"),
+    (r"gguf|ггуф|llama[\s.\-]*cpp|(?<![a-z])ollama|lm\s*studio|lmstudio|kobold\s*cpp|koboldcpp", "gguf"),
     (r"gptq", "gptq"),
     (r"(?<![a-z])awq(?![a-z])", "awq"),
     (r"exl2|exllama\w*|exl3", "exl2"),
