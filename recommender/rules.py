@@ -1872,7 +1872,7 @@ def _uncensored(scan: _Scan) -> None:
 
 
 _SORT_WORDS: dict[str, str] = {
-    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?|recommendations?|advice|regards|wishes|guess|bet|effort|part|of\s+luck|of\s+both))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
+    r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?|recommendations?|advice|regards|wishes|guess|bet|effort|part|of\s+luck|of\s+both|(?:ec2\s+)?instance|hardware|settings?|config\w*|parameters|setup|gpus?|cpus?|cards?|machines?|servers?|laptops?))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
     r"|highest[\s-]+(?:rated|scoring|quality|recommended)|most\s+recommended|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
     r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
     r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
@@ -1938,7 +1938,8 @@ _NEW_THING_RE = re.compile(
 )
 _NEW_MODEL_RE = re.compile(r"the\s(?:new|latest|newest)\s++[a-z][\w.\-]{1,20}+[\s\-]?+\d")
 _IS_BEST_RE = re.compile(
-    r"(?<![a-z])(?:is|was|are|were|'s|it'?s)\s++(?:still\s++|simply\s++)?+(?:one\s++of\s++)?+the\s++$"
+    r"(?<![a-z])(?:is|was|are|were|'s|it'?s)\s++(?:still\s++|simply\s++|by\s++far\s++|probably\s++|definitely\s++)?+"
+    r"(?:one\s++of\s++)?+the\s++$"
 )
 _QUESTION_START_RE = re.compile(r"(?<!\s)\s*+(?:which|what|who|is|are|can|could|should|does|do)(?![a-z])")
 

@@ -309,6 +309,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Would be curious how Qwen 2.5 32b behaves.\nIts a nice size. License is Apache 2.0", {"licenses": []}),
         ("The legal team insists on Apache 2.0. It runs on one L4. Which model?", {"licenses": ["apache-2.0"]}),
         ("Could we use BTL-4 with Nollama?", {"formats": []}),  # another program, not Ollama
+        ("Could you recommend the best EC2 instance type for llama 3.2 3b on CPU?", {"sort": None}),
+        ("This is by far the best OS model for agents. Would Qwen 2.5 32b work on a 3090?", {"sort": None}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
