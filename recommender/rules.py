@@ -572,6 +572,7 @@ def _supported(scan: _Scan) -> bool:
     text = scan.original
     hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(text)]
     hosted += [(m.group("model"), m.start()) for m in _CAMEL_NAME_RE.finditer(text)]  # "support for OpenELM models"
+    hosted += _kind_names(text)  # "SmolVLM Support"
     names = _named_models(text, family_only=True, any_case=True) + _other_names(text) + hosted
     for name, start in names[: 2 * MAX_NAMES]:
         if not any(char.isdigit() for char in name) and (name, start) not in hosted:
@@ -826,13 +827,34 @@ def _title_model(scan: _Scan) -> None:
     if not match or "?" in title:
         return
     model = match.group("model")
-    named = _NAMED_MODEL_RE.fullmatch(model)
+    named = _NAMED_MODEL_RE.fullmatch(model) or (_CAPITALISED_RE.fullmatch(model) and _is_kind_name(model))
     if _only_a_model(model) or (named and (match.group("verb") or (body and re.search(r"\d", model)))):
         scan.found.base_model, scan.found.intent = model, "derived"
         scan.titled = True
         own = set(_words_in(_TASK_RE, _TASK_NAMES, _lower(model)))  # "DeepSeek Coder": a name, no code task
         asked = set(_words_in(_TASK_RE, _TASK_NAMES, scan.text[len(title) :]))
         scan.found.tasks = [task for task in scan.found.tasks if task not in own or task in asked]
+
+
+# A name of joined capitalised parts ending in a kind of model: "SmolVLM", "OLMoE", "CogVLM", "PaddleOCR-VL",
+# "OpenELM"; not a program ("OpenVINO", "LocalAI", "ComfyUI", "LiteLLM", "PrivateGPT")
+_CAPITALISED_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Z][A-Za-z]{2,40}+(?:-(?:VL|OCR|LM))?+)(?![\w\-])")
+_MODEL_KINDS = ("VLM", "LM", "MoE", "VL", "OCR", "BERT", "Coder", "Math")
+_PROGRAMS = frozenset(("litellm", "openllm", "localllm"))
+
+
+def _kind_names(text: str) -> list[tuple[str, int]]:
+    """Names of joined capitalised parts ending in a kind of model, (name, position)."""
+    return [
+        (name, match.start())
+        for match in itertools.islice(_CAPITALISED_RE.finditer(text), 4 * MAX_NAMES)
+        if _is_kind_name(name := match.group("model"))
+    ]
+
+
+def _is_kind_name(name: str) -> bool:
+    stem = name.split("-")[0]
+    return stem.endswith(_MODEL_KINDS) and any(char.islower() for char in stem) and name.lower() not in _PROGRAMS
 
 
 # The model a question is about, named before the word "model" or as what was released: "the llama2 model", "the

@@ -311,6 +311,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Could we use BTL-4 with Nollama?", {"formats": []}),  # another program, not Ollama
         ("Could you recommend the best EC2 instance type for llama 3.2 3b on CPU?", {"sort": None}),
         ("This is by far the best OS model for agents. Would Qwen 2.5 32b work on a 3090?", {"sort": None}),
+        ("SmolVLM Support\n\nthe gallery models need capable hardware", {"intent": "derived", "base_model": "SmolVLM"}),
+        ("PaddleOCR-VL support please", {"intent": "derived", "base_model": "PaddleOCR-VL"}),
+        ("OpenVINO Support\n\nplease add it", {"base_model": None}),  # a program, not a model
+        ("PrivateGPT support\n\nplease add it", {"base_model": None}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
