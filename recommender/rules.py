@@ -836,6 +836,14 @@ def _title_model(scan: _Scan) -> None:
         scan.found.tasks = [task for task in scan.found.tasks if task not in own or task in asked]
 
 
+# Support asked for models of a kind, none named: "Support for vision models", "add support for a dedicated code
+# instruct model", "Add Support For a uncensored ai model", "support more models"
+_KIND_SUPPORT_RE = re.compile(
+    r"(?i:(?<![a-z])(?:support|add)\s++(?:for\s++)?+(?:an?\s++|the\s++|more\s++|other\s++|any\s++|some\s++|new\s++)"
+    r"(?:[a-z][\w\-]*+\s++){0,3}?(?:models?|llms?)(?![a-z]))"
+)
+
+
 # A name of joined capitalised parts ending in a kind of model: "SmolVLM", "OLMoE", "CogVLM", "PaddleOCR-VL",
 # "OpenELM"; not a program ("OpenVINO", "LocalAI", "ComfyUI", "LiteLLM", "PrivateGPT")
 _CAPITALISED_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Z][A-Za-z]{2,40}+(?:-(?:VL|OCR|LM))?+)(?![\w\-])")
@@ -1006,6 +1014,8 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         found.params_min_b = found.params_max_b = None  # its own size; "the 7B model" named by size alone stays
     if model is not None:
         _learned_override(scan, model)
+    if found.intent == "derived" and found.base_model is None and _KIND_SUPPORT_RE.search(text):
+        found.intent = None  # "support for vision models", "add a dedicated coding model": models of a kind
     if found.intent in ("fit", "derived", "model_info", "alternatives"):
         _title_subject(scan)
 

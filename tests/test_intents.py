@@ -315,6 +315,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("PaddleOCR-VL support please", {"intent": "derived", "base_model": "PaddleOCR-VL"}),
         ("OpenVINO Support\n\nplease add it", {"base_model": None}),  # a program, not a model
         ("PrivateGPT support\n\nplease add it", {"base_model": None}),
+        ("[Feature] Support for more vision models\n\nThe web version has it.", {"intent": None, "base_model": None}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
