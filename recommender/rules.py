@@ -318,7 +318,7 @@ _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
     r"|codellama|vicuna|gpt[\s-]?+oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
-    r"|internlm|exaone|kimi|wizardlm)(?:[\w.\-]|:(?=\w)){0,40}+(?:[^\S\n]++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|internlm|exaone|kimi|wizardlm)(?:[\w.\-]|:(?=\w)){0,40}+(?:[^\S\n]++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+(?!-?+(?i:bits?)(?![a-z]))|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill(?:\s++(?:qwen|llama))?+|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.
@@ -335,7 +335,7 @@ _FIT_CUE_RE = _words(
 )
 _DERIVED_ASK_RE = _words(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
-    r"|quants?|files?|weights|builds?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
+    r"|quants?|files?|weights|builds?)\s+(?:of|for)|models?\s+of|models?\s+for(?=\s+[a-z][\w.\-/]*\d)(?!\s+(?:rtx|gtx|rx\s|m[1-5](?![\w.\-])|(?:a|my|an)\s)))(?![a-z])|(?<![a-z])(?:release|add|provide|publish|upload|have)\s+(?:\S+\s+){0,5}?"
     r"(?:quantized|quantised|quantization|gguf|awq|gptq|exl2)(?![a-z])|(?<![a-z])(?:awq|gptq|gguf|exl2)\s+(?:quantization"
     r"|quants?|versions?)(?![a-z])"
     r"|(?<![a-z])(?:change|convert|quantize|quantise|turn)\s+(?:\S+\s+){0,3}?(?:to|into)\s+(?:i?q[2-8]|[2-8][\s-]?bits?|gguf"
@@ -671,7 +671,7 @@ def _not_a_model(name: str) -> bool:
 # Versions, files, licences and other things with digits that are no model ("Apache-2.0", "DDR4-3200", "fp8")
 _NOT_MODEL_RE = re.compile(
     r"(?<![\w.\-])(?:v?\d[\d.]*+|(?:apache|mit|gpl|agpl|lgpl|bsd|cc|mpl|openrail|ddr|lpddr|gddr|pcie|cuda|rocm|python"
-    r"|ubuntu|windows|win|macos|ios|android|x86|arm|sm|fp|bf|int|utf|iso|gen|usb|hdmi|wifi|covid|gpt|claude|gemini)"
+    r"|ubuntu|windows|win|macos|ios|android|x86|arm|sm|fp|mxfp|nvfp|bf|int|utf|iso|gen|usb|hdmi|wifi|covid|gpt|claude|gemini)"
     r"[\-_.]?+v?\d\S*+)"
 )
 _FILE_ENDINGS = (".py", ".json", ".gguf", ".bin", ".safetensors", ".md", ".txt", ".sh", ".cpp", ".exe", ".zip")
@@ -1437,6 +1437,7 @@ _FORMATS: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])mlx(?![a-z])", "mlx"),
     (r"safe\s*tensors", "safetensors"),
 )
+_ORG_AFTER_RE = re.compile(r"[\w\-]{0,30}+/[a-z0-9]")
 _FORMAT_RE = _words("|".join(f"(?P<f{index}>{pattern})" for index, (pattern, _) in enumerate(_FORMATS)))
 
 
@@ -1446,6 +1447,8 @@ def _formats(scan: _Scan) -> None:
     for match in scan.take(_FORMAT_RE):
         if match.start() >= 2 and low[match.start() - 1] in "-_" and low[match.start() - 2].isalnum():
             continue  # "MythoMax-L2-13B-GPTQ", "Qwen2.5-Coder-7B-Q8_0-GGUF": a model's name, not the format asked for
+        if _ORG_AFTER_RE.match(low, match.end()):
+            continue  # "mlx-community/gpt-oss-20b": the organisation in a Hub id, not the format asked for
         found.append(_FORMATS[int(str(match.lastgroup)[1:])][1])
     scan.found.formats = unique(found)
 

@@ -316,6 +316,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("OpenVINO Support\n\nplease add it", {"base_model": None}),  # a program, not a model
         ("PrivateGPT support\n\nplease add it", {"base_model": None}),
         ("[Feature] Support for more vision models\n\nThe web version has it.", {"intent": None, "base_model": None}),
+        ("Please support deepseek-r1 8-bit for my Mac Studio", {"base_model": "deepseek-r1", "quants": ["8BIT"]}),
+        ("which is better, gpt-oss-120b-MXFP4-Q4 or gpt-oss-120b-MXFP4-Q8?", {"base_model": None}),
+        ("Running mlx-community/gpt-oss-20b-MXFP4-Q8 with 16GB\n\nit works", {"formats": []}),
+        ("mlx models for m1 8gb", {"intent": None, "formats": ["mlx"]}),  # the chip, not a model to convert
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
