@@ -317,8 +317,8 @@ _DERIVED_AFTER_RE = re.compile(
 _NAMED_MODEL_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?:\d++(?:\.\d++)?+[bB]\s++)?+(?:[\w.\-]{1,40}+/)?+"
     r"(?i:llama|mistral|mixtral|qwen|qwq|gemma|phi|deepseek|falcon|yi|solar|starcoder|granite|olmo|glm|nemotron"
-    r"|codellama|vicuna|gpt[\s-]?+oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
-    r"|internlm|exaone|kimi|wizardlm)(?:[\w.\-]|:(?=\w)){0,40}+(?:[^\S\n]++(?:\d++(?:\.\d++)?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+(?!-?+(?i:bits?)(?![a-z]))|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
+    r"|code[\s-]?+llama|vicuna|gpt[\s-]?+oss|codestral|ministral|devstral|magistral|pixtral|mathstral|command-r|smollm|minicpm"
+    r"|internlm|exaone|kimi|wizardlm)(?:[\w.\-]|:(?=\w)){0,40}+(?:[^\S\n]++(?:\d++(?:\.\d++)?+-?+[bBmM]|\d++[kK]|\d++[xX]\d++(?:\.\d++)?+[bB]|[vVrR]\d[\w.]{0,8}+|\d++(?:\.\d++)?+(?!-?+(?i:bits?)(?![a-z]))|(?i:small|medium|large|mini|nano|nemo|instruct|chat|coder"
     r"|base|pro|turbo|vision|distill(?:\s++(?:qwen|llama))?+|flash|air|embedding|vl|omni|thinking|lite|max|plus|next|scout|maverick))(?![\w.])){0,3}+)"
 )
 # Any other name with a digit, for questions about one model's licence or use ("blenderbot3"); not hardware.

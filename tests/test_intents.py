@@ -320,6 +320,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("which is better, gpt-oss-120b-MXFP4-Q4 or gpt-oss-120b-MXFP4-Q8?", {"base_model": None}),
         ("Running mlx-community/gpt-oss-20b-MXFP4-Q8 with 16GB\n\nit works", {"formats": []}),
         ("mlx models for m1 8gb", {"intent": None, "formats": ["mlx"]}),  # the chip, not a model to convert
+        ("Implementing Code Llama 7B\n\nWhen is it scheduled to be released?", {"base_model": "Code Llama 7B"}),
+        ("can the Vicuna 13-b model run on a 12gb card?", {"base_model": "Vicuna 13-b"}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
