@@ -1393,7 +1393,7 @@ _QUANT_RE = re.compile(
     r"|(?<![a-z0-9])(?P<bare>q[2-8])(?![a-z0-9_])"
     r"|(?<![\w.])(?P<bits>[1-8])[\s-]*+(?:bits?|бит\w*)(?![a-z])"
     r"|(?<![a-z0-9_])(?:int|fp)-?(?P<int>[48])(?![a-z0-9_])"
-    r"|(?<![a-z0-9])(?P<float>bf16|fp16|f16|fp32|f32)(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?P<float>bf16|fp16|f16|fp32|f32|b?float(?:16|32))(?![a-z0-9])"
 )
 
 
@@ -1425,7 +1425,9 @@ def _quants(scan: _Scan) -> None:
             found.append(f"{bits}BIT")
         else:
             name = match.group("float").upper()
-            found.append({"FP16": "F16", "FP32": "F32"}.get(name, name))
+            found.append(
+                {"FP16": "F16", "FP32": "F32", "FLOAT16": "F16", "FLOAT32": "F32", "BFLOAT16": "BF16"}.get(name, name)
+            )
     scan.found.quants = unique(found)
 
 
