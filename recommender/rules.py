@@ -1709,7 +1709,17 @@ def _is_word_inside(text: str, match: re.Match[str]) -> bool:
 
 
 def _families(scan: _Scan) -> None:
-    scan.found.families = unique(_family_words(scan.text))
+    text, low = scan.text, _lower(scan.original)  # the tag as written: its size may be blanked already
+    found = [
+        _FAMILY_NAMES[str(match.lastgroup)]
+        for match in _FAMILY_RE.finditer(text)
+        if not _is_word_inside(text, match) and not _OLLAMA_TAG_RE.match(low, match.end())
+    ]
+    scan.found.families = unique(found)
+
+
+# An Ollama tag after the name ("llama3.1:8b", "mistral:7b", "gemma3:12b"): one model named, not its family
+_OLLAMA_TAG_RE = re.compile(r"[\w.\-]{0,12}+:\d")
 
 
 _TASK_WORDS: dict[str, str] = {
