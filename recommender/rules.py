@@ -1575,7 +1575,14 @@ def _mentioned_spans(text: str) -> list[tuple[int, int]]:
             clause = _CLAUSE_END_RE.search(rest)
             end = clause.start() if clause else len(rest)
         spans.append((match.start(), match.end() + end))
+    for match in itertools.islice(_TRAILING_EXAMPLE_RE.finditer(text), MAX_NAMES):  # "Use llama for example."
+        window = max(0, match.start() - 160)  # the clause before is an example
+        start = max(window - 1, *(text.rfind(mark, window, match.start()) for mark in ".!?\n,;(")) + 1
+        spans.append((start, match.end()))
     return spans
+
+
+_TRAILING_EXAMPLE_RE = re.compile(r"(?<![a-z])(?:for\s++example|for\s++instance|e\.g\.?+)(?=\s*+(?:[.!?)\n]|$))")
 
 
 def _mentioned(scan: _Scan) -> None:

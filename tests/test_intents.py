@@ -324,6 +324,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("can the Vicuna 13-b model run on a 12gb card?", {"base_model": "Vicuna 13-b"}),
         ("How much GPU memory to run CogVLM2 in float16?", {"quants": ["F16"]}),
         ("Local models (llama3.1:8b, mistral:7b) not calling tools\n\nwhich model does it?", {"families": []}),
+        ("I want to use a local LLM on my computer.\n\nUse llama for example.", {"families": []}),
         ("What about a Claude sonnet 4 like model?", {"intent": "alternatives", "base_model": "Claude sonnet 4"}),
         ("a ChatGPT-like model for my 3060?", {"intent": "alternatives", "base_model": "ChatGPT"}),
         ("I'd like models for coding", {"intent": None, "base_model": None}),
