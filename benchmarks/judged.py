@@ -19,7 +19,6 @@ def _pct(part: int, whole: int) -> str:
 
 def run(parser_kind: str = "rules", failures: int = 10) -> str:
     from recommender.parse import ParserOptions, RequestParser
-    from recommender.recommend import RecommendOptions
     from recommender.service import Sommelier
     from tests import judged
 
@@ -28,7 +27,7 @@ def run(parser_kind: str = "rules", failures: int = 10) -> str:
         catalog = judged.build_catalog(Path(home) / "catalog.db")
         try:
             options = ParserOptions(use_model=parser_kind != "rules", models_dir=Path(home) / "models")
-            service = Sommelier(catalog, RequestParser(options), RecommendOptions())
+            service = Sommelier(catalog, RequestParser(options), judged.recommend_options())
             routed = judged.run(service, requests, "routed")
             asked = judged.run(service, requests, "ask")
             count = catalog.count()

@@ -167,7 +167,7 @@ def request_sentences(text: str, limit: int = MAX_MODEL_CHARS) -> str:
 # Word stems that show a task is spoken of at all, looser than the rules' vocabulary ("integrals", "my homework
 # on fractions" → math): the model's task stands only with one of its stems in the request. On real requests the
 # model otherwise names a task where none is ("Fun models GGUF version?" → math; "through methods like
-# 'llama.cpp'" → tool-use).
+# 'llama.cpp'" → tool-use; "writing emails" → creative writing).
 _TASK_STEMS: dict[str, str] = {
     "code": r"cod|program|script|develop|python|sql|java|rust|golang|c\+\+|typescript|debug|refactor|function|test"
     r"|project|repo|кодинг|код|програм|скрипт|разраб|питон|тест|проект",
@@ -182,7 +182,10 @@ _TASK_STEMS: dict[str, str] = {
     "tool-use": r"tool|function|api|json|call|инструмент|функц|вызов",
     "agent": r"agent|autonom|workflow|агент|автоном",
     "vision": r"image|photo|picture|vision|visual|screenshot|diagram|chart|video|картин|изображ|фото|скрин|зрен|видео",
-    "creative-writing": r"writ|story|stories|novel|poem|poetr|fiction|lyric|screenplay|рассказ|истори|стих|сочин|пис"
+    "creative-writing": r"writ(?!\w*+\s++(?:(?:an?|the|my|our|some|work|business)\s++)?+(?:e-?mails?|letters?"
+    r"|reports?|code|docs?|documentation|tests?|scripts?|sql|quer\w+|prompts?|summar\w*|answers?|repl\w+|messages?"
+    r"|commit\w*)(?![a-z]))"
+    r"|story|stories|novel|poem|poetr|fiction|lyric|screenplay|рассказ|истори|стих|сочин|пис"
     r"|творч|роман|сказк",
     "medical": r"medic|health|doctor|clinic|patient|diagnos|мед|врач|здоров|пациент|диагноз",
     "finance": r"financ|stock|trading|money|invest|account|финанс|бирж|деньг|инвест|бухгалт",

@@ -46,12 +46,19 @@ from index.hub import Hub
 from index.shape_sync import ShapeOptions
 from index.store import Catalog
 from index.sync import run_sync
+from recommender.recommend import RecommendOptions
 from tests.hubserver import FakeHub, load_shared_records
 from tests.records import fast_hub_options, sync_options
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REQUESTS = FIXTURES / "judged_requests.jsonl"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def recommend_options() -> RecommendOptions:
+    """Ranking as of the day the frozen catalog is synced: a model's recency counts from then, not from the day the
+    set is run (the wall clock would age every model of a catalog that never gets newer)."""
+    return RecommendOptions(now_days=NOW.timestamp() / 86400)
 
 INTENTS = ("recommend", "fit", "compare", "alternatives", "derived", "model_info")
 LANGS = ("en", "ru")

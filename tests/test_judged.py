@@ -10,7 +10,6 @@ import pytest
 
 from index.store import Catalog
 from recommender.parse import ParserOptions, RequestParser
-from recommender.recommend import RecommendOptions
 from recommender.service import Sommelier
 from tests import judged
 from tests.hubserver import shared_data_dir
@@ -33,7 +32,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
 
 @pytest.fixture(scope="module")
 def outcomes(catalog: Catalog) -> list[judged.Outcome]:
-    service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), RecommendOptions())
+    service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), judged.recommend_options())
     return judged.run(service, judged.load_requests())
 
 
@@ -124,7 +123,7 @@ def test_an_acceptable_answer_first_for_90_percent(outcomes: list[judged.Outcome
 def test_a_gguf_copy_of_a_generalist_is_the_download_for_a_task_request(catalog: Catalog, request_text: str) -> None:
     """The quantizers' repos seldom repeat a model's task tags: the copy of a current generalist is still the file
     to download when the generalist answers a coding or reasoning request (its task judged on the model)."""
-    service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), RecommendOptions())
+    service = Sommelier(catalog, RequestParser(ParserOptions(use_model=False)), judged.recommend_options())
     answer, _ = service.ask(request_text, None, 3)
     assert answer.results and not answer.relaxed
     for result in answer.results:

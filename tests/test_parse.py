@@ -200,6 +200,10 @@ def test_merge_never_overrides_a_rule_and_rejects_invented_models() -> None:
     # the model's task stands only when the request speaks of it ("Fun models GGUF version?" is no maths request)
     assert merge(Filters(), Filters(tasks=["math"]), "Fun models GGUF version?", union).tasks == []
     assert merge(Filters(), Filters(tasks=["tool-use"]), "through methods like llama.cpp", union).tasks == []
+    emails = "Best model for an RTX 3060 12GB? Mostly Q&A and writing emails."  # mundane writing is no creative writing
+    assert merge(Filters(), Filters(tasks=["creative-writing"]), emails, union).tasks == []
+    tales = "a model that writes bedtime tales for my kids"
+    assert merge(Filters(), Filters(tasks=["creative-writing"]), tales, union).tasks == ["creative-writing"]
 
 
 # ------------------------------------------------------------------ bad input
