@@ -1439,7 +1439,7 @@ _FORMATS: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])mlx(?![a-z])", "mlx"),
     (r"safe\s*tensors", "safetensors"),
 )
-_ORG_AFTER_RE = re.compile(r"[\w\-]{0,30}+/[a-z0-9]")
+_ORG_AFTER_RE = re.compile(r"-[\w\-]{0,30}+/[a-z0-9]")  # "mlx-community/...", not "GGUF/GPTQ"
 _FORMAT_RE = _words("|".join(f"(?P<f{index}>{pattern})" for index, (pattern, _) in enumerate(_FORMATS)))
 
 

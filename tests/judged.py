@@ -60,6 +60,7 @@ def recommend_options() -> RecommendOptions:
     set is run (the wall clock would age every model of a catalog that never gets newer)."""
     return RecommendOptions(now_days=NOW.timestamp() / 86400)
 
+
 INTENTS = ("recommend", "fit", "compare", "alternatives", "derived", "model_info")
 LANGS = ("en", "ru")
 MEMORY_KINDS = ("vram", "ram", "unified")

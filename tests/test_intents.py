@@ -319,6 +319,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("Please support deepseek-r1 8-bit for my Mac Studio", {"base_model": "deepseek-r1", "quants": ["8BIT"]}),
         ("which is better, gpt-oss-120b-MXFP4-Q4 or gpt-oss-120b-MXFP4-Q8?", {"base_model": None}),
         ("Running mlx-community/gpt-oss-20b-MXFP4-Q8 with 16GB\n\nit works", {"formats": []}),
+        ("any GGUF/GPTQ models for 12gb?", {"formats": ["gguf", "gptq"]}),  # two formats, no organisation
         ("mlx models for m1 8gb", {"intent": None, "formats": ["mlx"]}),  # the chip, not a model to convert
         ("Implementing Code Llama 7B\n\nWhen is it scheduled to be released?", {"base_model": "Code Llama 7B"}),
         ("can the Vicuna 13-b model run on a 12gb card?", {"base_model": "Vicuna 13-b"}),
