@@ -49,12 +49,13 @@ class _Scan:
     The working copy is a list of characters, so blanking a match costs its length and not the whole text;
     `text` joins it once after a change, and `window` reads a slice without joining everything."""
 
-    __slots__ = ("_chars", "_text", "found", "original", "titled")
+    __slots__ = ("_chars", "_text", "found", "learned", "original", "titled")
 
     def __init__(self, original: str, text: str) -> None:
         self.original = original
         self.found = Filters()
         self.titled = False  # the title is a model's name, or asks for a build of one: what the post asks
+        self.learned: dict[str, float] | None = None  # the intent model's probabilities, read once
         self._chars = list(text)
         self._text: str | None = text
 
@@ -472,7 +473,7 @@ def _intent(scan: _Scan) -> None:
     )
     question = "?" in text and not asks_which
     other = _OTHER_MODELS_RE.search(text)
-    if other and not text[max(0, other.start() - 3) : other.start()].lower().endswith("or "):
+    if other and not _ANY_OTHER_RE.match(text, max(0, other.start() - 3)):  # "X, Y or any other model": examples
         named = _named_models(text, family_only=True, in_story=True)  # "use other models? Gemma is dumb"
         if named:
             found.base_model, found.intent = named[0][0], "alternatives"  # "what other models beat X I use?"
@@ -918,7 +919,7 @@ def _learned_intent(scan: _Scan, model: IntentModel) -> None:
     text = scan.original
     if _is_statement(text) or _ASKS_MODELS_RE.search(text) or _ELSE_RE.search(text) or _ANY_OTHER_RE.search(text):
         return
-    probabilities = model.probabilities(text)
+    probabilities = _probabilities(scan, model)
     intent = max(probabilities, key=probabilities.__getitem__)
     if intent == "recommend" or probabilities[intent] < LEARNED_INTENT_MIN:
         return
@@ -929,6 +930,12 @@ def _learned_intent(scan: _Scan, model: IntentModel) -> None:
     _answer(scan, intent, named)
 
 
+def _probabilities(scan: _Scan, model: IntentModel) -> dict[str, float]:
+    if scan.learned is None:
+        scan.learned = model.probabilities(scan.original)
+    return scan.learned
+
+
 def _learned_override(scan: _Scan, model: IntentModel) -> None:
     """A post (several lines, or a long one) asks in words the cues were not written for: against the rules'
     reading, the intent model's answer stands when it is sure enough. A line of needs keeps the rules' reading
@@ -937,7 +944,7 @@ def _learned_override(scan: _Scan, model: IntentModel) -> None:
     text = scan.original
     if scan.titled or not _is_post(text):
         return
-    probabilities = model.probabilities(text)
+    probabilities = _probabilities(scan, model)
     intent = max(probabilities, key=probabilities.__getitem__)
     if intent != (scan.found.intent or "recommend") and probabilities[intent] >= LEARNED_OVERRIDE_MIN:
         _answer(scan, intent, _named_models(text, family_only=True))
@@ -1032,8 +1039,8 @@ def _title_subject(scan: _Scan) -> None:
     if not names:
         return  # a family alone ("Qwen models"): the body names which one
     name = min(names, key=lambda item: item[1])[0]
-    current = _lower(scan.found.base_model or "").replace("-", " ")
-    if current and (_lower(name).replace("-", " ") in current or current in _lower(name).replace("-", " ")):
+    current, said = (_lower(value).replace("-", " ") for value in (scan.found.base_model or "", name))
+    if current and (said in current or current in said):
         return  # "Gemma 3" in the title, "Gemma 3 1B" in the question: the same model, said more exactly
     scan.found.base_model = name
 
@@ -1075,8 +1082,9 @@ _USAGE_RE = re.compile(
 )
 _GPU_WITH_RE = re.compile(r"(?:gpu|card|graphics)s?+\s++(?:with|has|having)\s++(?:only\s++|just\s++)?+$")
 _MEMORY_WORD_RE = re.compile(r"(?<!\s)\s*+(?:of\s++)?+(?:system\s++)?+(?:memory|mem)(?![a-z])")
+# What a model took, right before the figure (the present forms are _REQUIRES_RE's): "the 3B model itself took 4GB"
 _USED_BEFORE_RE = re.compile(
-    r"(?<![a-z])(?:took|takes|taking|uses|consumes|consumed|consuming|occupies|occupied|eats|ate|weighs|занимает|занял[аи]?+"
+    r"(?<![a-z])(?:took|taking|consumed|consuming|occupied|ate|weighs|занимает|занял[аи]?+"
     r"|ест|съел[аи]?+)\s++(?:just\s++|only\s++|about\s++|around\s++|roughly\s++|almost\s++|over\s++|up\s++to\s++|~\s*+)?+$"
 )
 _EXPLICIT_VRAM_RE = re.compile(r"vram|v-ram|video\s*memory|gpu\s*memory|видеопамят")
