@@ -1300,11 +1300,16 @@ def _claimed(scan: _Scan, at: int) -> bool:
     return bool(_CLAIM_RE.search(scan.window(at - 40, at))) and "?" not in _sentence_at(scan.original, at)
 
 
+# Between two context lengths offered as alternatives: "8k or 16k", "8k if not 32k", "8k-16k", "8k/16k"
+_CONTEXT_EITHER_RE = re.compile(
+    r"(?i:\s*+(?:(?:tokens?|context|ctx)\s*+)?+(?:,?\s*+(?:or|if\s++not|maybe|ideally|preferably|или|а\s++лучше)\s|[\-–/~]|to\s|до\s)\s*+)"
+)
 _K_NAME_BEFORE_RE = re.compile(r"(?:mini|small|medium|\d(?:\.\d)?b|phi[\s-]?\d(?:\.\d)?)[\s\-_]$")
 _K_NAME_AFTER_RE = re.compile(r"[\-_]|\s(?:instruct|chat|it|base)(?![a-z])")
 
 
 def _context(scan: _Scan) -> None:
+    asked: list[tuple[int, int, int]] = []  # (start, end, tokens) of each length asked for
     for match in list(itertools.islice(_CONTEXT_K_RE.finditer(scan.text), MAX_AMOUNTS)):  # a handful; 1,000 an attack
         unit = match.group("unit")
         big = unit in ("m", "м", "млн")
@@ -1324,14 +1329,27 @@ def _context(scan: _Scan) -> None:
         if _claimed(scan, match.start()):
             continue
         if 256 <= value <= 100_000_000:
-            scan.found.min_context = max(scan.found.min_context or 0, int(value))
+            asked.append((match.start(), match.end(), int(value)))
             scan.blank(match.start(), match.end())
     for match in scan.take(_CONTEXT_PLAIN_RE):
         value = int(match.group("value") or match.group("value2"))
         if _claimed(scan, match.start()):
             continue
         if 256 <= value <= 100_000_000:
-            scan.found.min_context = max(scan.found.min_context or 0, value)
+            asked.append((match.span("value") if match.group("value") else match.span("value2")) + (value,))
+    scan.found.min_context = _least_context(scan.original, sorted(asked))
+
+
+def _least_context(text: str, asked: list[tuple[int, int, int]]) -> int | None:
+    """The context asked for: the largest of the lengths stated, but of lengths offered as alternatives ("8k or
+    16k", "8k if not 32k", "8k-16k") the least, which is the minimum the user accepts."""
+    least: list[int] = []
+    for index, (start, _end, value) in enumerate(asked):
+        if index and _CONTEXT_EITHER_RE.fullmatch(text, asked[index - 1][1], start):
+            least[-1] = min(least[-1], value)
+        else:
+            least.append(value)
+    return max(least, default=None)
 
 
 # ---------------------------------------------------------------- licences

@@ -252,6 +252,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("I get 1.5k tokens/s prefill, which model for 16k context?", {"min_context": 16384}),
         ("Nous-Hermes has 4K tokens and runs fine. Could you add it?", {"min_context": None}),
         ("does this model support 32k context?", {"min_context": 32768}),
+        ("any local model that supports 8k or 16k? the answers come back blank", {"min_context": 8192}),
+        ("we really need 8k if not 32k context for the summaries", {"min_context": 8192}),
+        ("контекст 16k, а лучше 32k, для RAG", {"min_context": 16384}),
+        ("a 32k context model please, my old one had 4k context", {"min_context": 32768}),
         ("num_ctx = 8192 crashes; which model for a 3060?", {"min_context": None, "memory_gb": 12}),
         ("llama_new_context_with_model: failed\nwhich model for 8gb?", {"sort": None}),
         # PyTorch's out-of-memory message: the card's total, not what it tried to allocate or has free
