@@ -1302,7 +1302,7 @@ def _claimed(scan: _Scan, at: int) -> bool:
 
 # Between two context lengths offered as alternatives: "8k or 16k", "8k if not 32k", "8k-16k", "8k/16k"
 _CONTEXT_EITHER_RE = re.compile(
-    r"(?i:\s*+(?:(?:tokens?|context|ctx)\s*+)?+(?:,?\s*+(?:or|if\s++not|maybe|ideally|preferably|или|а\s++лучше)\s|[\-–/~]|to\s|до\s)\s*+)"
+    r"(?i:(?<!\s)\s*+(?:(?:tokens?|context|ctx)\s*+)?+(?:,?\s*+(?:or|if\s++not|maybe|ideally|preferably|или|а\s++лучше)\s|[\-–/~]|to\s|до\s)\s*+)"
 )
 _K_NAME_BEFORE_RE = re.compile(r"(?:mini|small|medium|\d(?:\.\d)?b|phi[\s-]?\d(?:\.\d)?)[\s\-_]$")
 _K_NAME_AFTER_RE = re.compile(r"[\-_]|\s(?:instruct|chat|it|base)(?![a-z])")
