@@ -1025,6 +1025,8 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         found.intent = None  # "support for vision models", "add a dedicated coding model": models of a kind
     if found.intent in ("fit", "derived", "model_info", "alternatives"):
         _title_subject(scan)
+    if found.intent in ("fit", "derived", "model_info"):
+        found.sort = None  # about one model: "support the latest Ministral models", "a new GPU": no order of models
 
 
 def _title_subject(scan: _Scan) -> None:

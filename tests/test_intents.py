@@ -155,6 +155,12 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("using llama-cpp-python and LlamaIndex, what model for rag?", {"tasks": ["rag"]}),
         ("I'm on the latest version of ollama, which model for 8gb?", {"sort": None}),
         ("after the recent update, what coding model fits a 3060?", {"sort": None}),
+        (
+            "Support Ministral 8B\n\nAny plans to support the latest Ministral models in a quantized version?",
+            {"intent": "derived", "sort": None},
+        ),
+        ("If I buy a new Intel card with more memory, can I run DeepSeek-R1 32B on it?", {"sort": None}),
+        ("the newest models that fit 16GB VRAM?", {"sort": "newest"}),
         ("what's the newest coding model for 24gb?", {"sort": "newest"}),
         ("is Q4_K_M or Q5_K_M better for mistral nemo on 12gb", {"intent": "derived", "base_model": "mistral nemo"}),
         ("какой квант для qwen3 30b на 24 гб", {"intent": "derived", "base_model": "qwen3 30b", "params_min_b": None}),
