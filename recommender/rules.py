@@ -1032,8 +1032,11 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
 def _title_subject(scan: _Scan) -> None:
     """A post whose title names a model is about that model: "Loading InternVL2-40B-AWQ within 24GB" is not about
     the Sonnet 3.5 its body compares it with."""
-    title, newline, _ = scan.original.partition("\n")
-    if not newline or (scan.found.base_model and scan.found.base_model in title):
+    title, newline, body = scan.original.partition("\n")
+    if not newline:
+        return
+    if scan.found.base_model and scan.found.base_model in title:
+        scan.found.base_model = _said_exactly(scan.found.base_model, title, body)
         return
     hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(title)]
     names = _named_models(title, family_only=True, any_case=True) + _other_names(title) + hosted
@@ -1044,7 +1047,26 @@ def _title_subject(scan: _Scan) -> None:
     current, said = (_lower(value).replace("-", " ") for value in (scan.found.base_model or "", name))
     if current and (said in current or current in said):
         return  # "Gemma 3" in the title, "Gemma 3 1B" in the question: the same model, said more exactly
-    scan.found.base_model = name
+    scan.found.base_model = _said_exactly(name, title, body)
+
+
+def _said_exactly(name: str, title: str, body: str) -> str:
+    """The title's model as the body names it more exactly, if it does: "Gemma 3" in the title and "I'm trying to
+    run Gemma 3 12B" in the body ask about Gemma 3 12B ("Qwen2.5-3B" → "Qwen2.5-3B-Instruct"); not another version
+    ("Qwen 2" → "Qwen 2.5")."""
+    said = _lower(name).replace("-", " ")
+    if re.search(rf"{re.escape(_lower(name))}\s++models(?![a-z])", _lower(title)):
+        return name  # "Add Gemma 3 models": all of them, whichever the body tries
+    for match in itertools.islice(_NAMED_MODEL_RE.finditer(normalise(body)), MAX_NAMES):
+        other = match.group("model").rstrip(".,;:!?)")
+        longer = _lower(other).replace("-", " ")
+        if longer.startswith(said) and _EXACTER_RE.match(longer, len(said)):
+            return other
+    return name
+
+
+# What makes a name more exact: its size or its tuning ("Gemma 3" → "Gemma 3 12B"), not a kind ("Qwen3" → "Qwen3-coder")
+_EXACTER_RE = re.compile(r"(?<!\s)\s*+(?:(?<![\d.])\d++(?:\.\d++)?+\s*+[bm](?![a-z])|(?:instruct|chat|it)(?![a-z]))")
 
 
 # ---------------------------------------------------------------- hardware and memory

@@ -161,6 +161,16 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ),
         ("If I buy a new Intel card with more memory, can I run DeepSeek-R1 32B on it?", {"sort": None}),
         ("the newest models that fit 16GB VRAM?", {"sort": "newest"}),
+        (
+            "Gemma 3 GPU memory requirements\n\nI'm trying to run Gemma 3 12B with int4 but get OOM on a 4090.",
+            {"base_model": "Gemma 3 12B"},
+        ),
+        (
+            "Contact for Qwen2.5-3B licensing?\n\nIs Qwen2.5-3B-Instruct ok in a product?",
+            {"base_model": "Qwen2.5-3B-Instruct"},
+        ),
+        ("Add Qwen3 as a model\n\nQwen3-coder has proven to be a good coding model.", {"base_model": "Qwen3"}),
+        ("Add Gemma 3 models\n\nThe gemma-3-4b-it-GGUF works great on a Macbook.", {"base_model": "Gemma 3"}),
         ("what's the newest coding model for 24gb?", {"sort": "newest"}),
         ("is Q4_K_M or Q5_K_M better for mistral nemo on 12gb", {"intent": "derived", "base_model": "mistral nemo"}),
         ("какой квант для qwen3 30b на 24 гб", {"intent": "derived", "base_model": "qwen3 30b", "params_min_b": None}),
