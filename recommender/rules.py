@@ -1025,8 +1025,9 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         found.intent = None  # "support for vision models", "add a dedicated coding model": models of a kind
     if found.intent in ("fit", "derived", "model_info", "alternatives"):
         _title_subject(scan)
-    if found.intent in ("fit", "derived", "model_info"):
+    if found.intent in ("fit", "derived", "model_info") and found.sort not in ("smallest", "fastest"):
         found.sort = None  # about one model: "support the latest Ministral models", "a new GPU": no order of models
+        # ("how much memory does the smallest model need?" still asks which of its sizes)
 
 
 def _title_subject(scan: _Scan) -> None:
