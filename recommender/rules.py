@@ -1561,13 +1561,20 @@ def _story_spans(text: str, purpose: bool | None = None) -> list[tuple[int, int]
         return []
     spans = []
     carried = False  # the items of a list asked for ("...for running the following models:\n- X\n- Y") ask too
-    for m in sentences[1:]:
+    lines = False  # and so do the lines under a heading of needs ("Requirements:\nContext - 32000\nSize 10-32B")
+    for index, m in enumerate(sentences):
         sentence = m.group(0)
         asks = bool(_ASKING_RE.search(sentence))
-        if _LIST_ITEM_RE.match(sentence.lstrip()):
+        if index and (_LIST_ITEM_RE.match(sentence.lstrip()) or lines):
             asks = asks or carried
         else:
-            carried = asks and sentence.rstrip().endswith(":")
+            heading = bool(_NEEDS_HEADING_RE.search(sentence)) and sentence.rstrip().endswith(":")
+            carried = heading or (asks and sentence.rstrip().endswith(":"))
+            lines = heading
+        if not sentence.endswith("\n") or sentence.endswith("\n\n"):
+            lines = False  # a blank line, or a sentence going on in the line, ends the list
+        if not index:
+            continue
         if not asks and (purpose is None or bool(_PURPOSE_RE.search(sentence)) == purpose):
             spans.append((m.start(), m.end()))
     return spans
@@ -1584,6 +1591,11 @@ _PURPOSE_RE = re.compile(
 
 
 STORY_MIN_SENTENCES = 3
+# A heading whose lines list what the model must be: "Requirements:", "Критерии моделей:"
+_NEEDS_HEADING_RE = re.compile(
+    r"(?i:(?<![a-z])(?:requirements?|criteria|must[\s-]haves?|wish[\s-]?list)(?![a-z])"
+    r"|(?<![а-я])(?:требовани|критери|пожелани)[а-я]*+)"
+)
 _LIST_ITEM_RE = re.compile(r"(?:[-*•–]|\d{1,2}[.)])\s")  # matched at a stripped sentence's start
 
 

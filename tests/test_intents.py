@@ -171,6 +171,18 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ),
         ("Add Qwen3 as a model\n\nQwen3-coder has proven to be a good coding model.", {"base_model": "Qwen3"}),
         ("Add Gemma 3 models\n\nThe gemma-3-4b-it-GGUF works great on a Macbook.", {"base_model": "Gemma 3"}),
+        (
+            "We met about the model.\nRequirements:\nMinimum context 32000\nSize from 10B to 32B\nVision is a plus",
+            {"min_context": 32000, "params_min_b": 10, "params_max_b": 32, "tasks": ["vision"]},
+        ),
+        (
+            "Обсудили критерии моделей:\nМинимальное контекстное окно - 32000\nРазмер моделей - от 10B до 32B",
+            {"min_context": 32000, "params_min_b": 10, "params_max_b": 32},
+        ),
+        (
+            "We met about it.\nRequirements:\n\nIt ran a 70b llama last year. Any model for 16GB?",
+            {"params_min_b": None, "memory_gb": 16},
+        ),
         ("what's the newest coding model for 24gb?", {"sort": "newest"}),
         ("is Q4_K_M or Q5_K_M better for mistral nemo on 12gb", {"intent": "derived", "base_model": "mistral nemo"}),
         ("какой квант для qwen3 30b на 24 гб", {"intent": "derived", "base_model": "qwen3 30b", "params_min_b": None}),
