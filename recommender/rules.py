@@ -1082,7 +1082,7 @@ _VRAM_WORDS = _words(
     r"|cuda|nvidia|geforce|radeon|(?<=gb )card|(?<=g )card|(?<=гб )карт\w*"
 )
 _RAM_WORDS = _words(
-    r"(?<![a-z])(?:ram|dram|ddr\d?|(?:system|physical)\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++)?gpu)"
+    r"(?<![a-z])(?:ram|dram|ddr\d?|(?:system|physical)\s*+memory|cpu[\s-]*+only|on\s++(?:the\s++)?cpu|no\s++gpu|without\s++(?:a\s++|the\s++|any\s++)?gpu)"
     r"(?![a-z])|оператив\w*|(?<![а-я])озу|на\s+процессоре|без\s+видеокарт\w*|без\s+gpu|только\s+cpu|на\s+cpu"
 )
 # From the start of a run of spaces only: from every space of a long run it would read the rest of the run.
@@ -1106,6 +1106,7 @@ _USAGE_RE = re.compile(
     r"(?<!\s)\s*+(?:of\s+)?(?:v?ram\s+)?(?:use|usage|used|needed|required|(?:already\s+)?allocated|reserved)(?![a-z])"
 )
 _GPU_WITH_RE = re.compile(r"(?:gpu|card|graphics)s?+\s++(?:with|has|having)\s++(?:only\s++|just\s++)?+$")
+_OF_RAM_RE = re.compile(r"(?<!\s)\s*+of\s++(?:(?:system|physical|ddr\d|ecc)\s++)*+(?:ram|dram)(?![a-z])")
 _MEMORY_WORD_RE = re.compile(r"(?<!\s)\s*+(?:of\s++)?+(?:system\s++)?+(?:memory|mem)(?![a-z])")
 # What a model took, right before the figure (the present forms are _REQUIRES_RE's): "the 3B model itself took 4GB"
 _USED_BEFORE_RE = re.compile(
@@ -1125,7 +1126,7 @@ _WORD_COUNTS = {str(n): n for n in range(2, 9)} | {
 _CARD_WITH_RE = re.compile(r"(?<![\s,])\s*+,?\s*+(?:with|w/|having|of|на|с)\s++(?:only\s++|just\s++|всего\s++)?+")
 _EACH_RE = re.compile(r"(?<!\s)\s*+(?:v-?ram\s++)?+(?:each|apiece|per\s++(?:card|gpu)|каждая|каждый|на\s++каждой)")
 _CPU_ONLY = _words(
-    r"cpu[\s-]*+only|raspberry\s*+pi|orange\s*+pi|(?<![a-z])rpi\s*+[345](?![0-9])|(?:no\s*+|without\s++(?:a\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
+    r"cpu[\s-]*+only|raspberry\s*+pi|orange\s*+pi|(?<![a-z])rpi\s*+[345](?![0-9])|(?:no\s*+|without\s++(?:a\s++|the\s++|any\s++)?)(?:dedicated\s++|discrete\s++)?(?:gpu|graphics\s+card|video\s+card)"
     r"|on\s++(?:the\s++|my\s++|a\s++)?cpus?(?![a-z])|cpu[\s-]++(?:version|inference)|без\s++(?:видеокарт|видюх|дискретк|gpu)\w*|видеокарты\s+нет|только\s+cpu|на\s+cpu"
     r"|на\s+процессоре|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:require|need)\s+(?:a\s+)?(?:gpu|graphics\s+card)"
 )
@@ -1204,6 +1205,7 @@ def _memory(scan: _Scan, hardware: HardwareTable) -> None:
         if card is not None:
             carded.add(match.start())
         ram_after = _RAM_WORDS.search(_JOINED_RE.split(after[:12], 1)[0])  # "24GB RAM"; not "8gb, 32gb ram" or "+ DDR4"
+        ram_after = ram_after or _OF_RAM_RE.match(after)  # "256GB of system RAM"
         joined = next(
             (
                 g

@@ -171,6 +171,10 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ),
         ("Add Qwen3 as a model\n\nQwen3-coder has proven to be a good coding model.", {"base_model": "Qwen3"}),
         ("Add Gemma 3 models\n\nThe gemma-3-4b-it-GGUF works great on a Macbook.", {"base_model": "Gemma 3"}),
+        ("My machine has two NVIDIA RTX 4090 GPUs and 256GB of System RAM.", {"memory_gb": 48, "ram_gb": 256}),
+        ("two NVIDIA Blackwell 6000 Pro GPUs and 256GB of System RAM", {"memory_gb": 192, "memory_kind": "vram"}),
+        ("Could it be used on a normal computer without the GPU?", {"memory_kind": "ram"}),
+        ("RTX 3090 24GB VRAM, plenty of RAM, which coder?", {"memory_gb": 24, "ram_gb": None}),
         (
             "We met about the model.\nRequirements:\nMinimum context 32000\nSize from 10B to 32B\nVision is a plus",
             {"min_context": 32000, "params_min_b": 10, "params_max_b": 32, "tasks": ["vision"]},
