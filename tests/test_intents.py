@@ -152,6 +152,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("Does this model support Fill-In-the-Middle (FIM) tokens?", {"tasks": ["code"]}),
+        ("which small model for tab completion on a 3060?", {"tasks": ["code"], "memory_gb": 12}),
         ("using llama-cpp-python and LlamaIndex, what model for rag?", {"tasks": ["rag"]}),
         ("I'm on the latest version of ollama, which model for 8gb?", {"sort": None}),
         ("after the recent update, what coding model fits a 3060?", {"sort": None}),
