@@ -1537,6 +1537,10 @@ _REPORT_RE = _words(
     r"|turned\s+into|crash\w*|(?:runs?|running|ran)\s+(?:very\s+|really\s+|too\s+)?slow(?:ly)?(?![a-z])|impossible\s+to\s+run|can'?t\s+run|cannot\s+run|(?<!not\s)(?<!it\s)(?<!be\s)too\s+(?:large|big|slow)(?![^.!?\n]{0,60}+\?)"
 )
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|\.(?=\w))++[.!?]?+")  # its end mark kept: "too big for X?" asks
+# Where a clause of a sentence starts: "..., because my device can't run big ones", "... but it was too slow, any 13b?"
+_CLAUSE_BREAK_RE = re.compile(
+    r"[,;]|(?<![a-zа-я])(?:because|since|cause|coz|but|however|although|though|потому\s++что|так\s++как|но)(?![a-zа-я])"
+)
 _TOKEN_RE = re.compile(r"[^\s,.;:!?]++")
 _LIST_END_RE = re.compile(
     r"(?:(?<!\s)\s*+,?+\s*+(?:and\s++|or\s++)?+(?<![\w.\-])[A-Za-z0-9][\w.\-]*+(?:\s++\d[\w.\-]*+){0,2}+){2,8}+"
@@ -1626,7 +1630,15 @@ def _purpose_story(scan: _Scan) -> None:
 def _mentioned_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` (lower case) tells what the user has, tried, uses or rejects: report sentences, and each cue
     to the end of its clause."""
-    spans = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if _REPORT_RE.search(m.group(0))]
+    spans = []
+    for sentence in _SENTENCE_RE.finditer(text):
+        said = sentence.group(0)
+        for report in itertools.islice(_REPORT_RE.finditer(said), MAX_NAMES):
+            # "1B or 1.5B please, because my device can't run big ones": the clause reports, not the sentence
+            before = [m.start() for m in _CLAUSE_BREAK_RE.finditer(said, 0, report.start())]
+            after = _CLAUSE_BREAK_RE.search(said, report.end())
+            start = sentence.start() + (before[-1] if before else 0)
+            spans.append((start, sentence.start() + (after.start() if after else len(said))))
     for match in _MENTIONED_RE.finditer(text):
         rest = text[match.end() : match.end() + 120]
         end = rest.find("etc") + 3 if match.group("examples") else None  # "like TinyLlama, phi-2, etc"
