@@ -641,6 +641,9 @@ def _other_names(text: str) -> list[tuple[str, int]]:
         letters = sum(char.isalpha() for char in name)
         if letters >= 3 and any(char.isdigit() for char in name) and not _not_a_model(name.lower()):
             found.append((name, match.start()))
+    for match in itertools.islice(_SIZED_NAME_RE.finditer(text), MAX_NAMES):
+        if match.group("word").lower() not in _NOT_NAME_WORDS:  # "Saiga 7B", "Hermes 3 70B"; not "Any 13B"
+            found.append((match.group("model"), match.start()))
     for match in itertools.islice(_HUB_ID_RE.finditer(text), MAX_NAMES):
         if match.group("name").lower() not in _RUNTIME_NAMES:
             found.append((match.group("model").rstrip(".,;:!?)"), match.start()))
@@ -655,6 +658,28 @@ _HUB_ID_RE = re.compile(
 )
 
 
+# A capitalised name outside the family vocabulary with its size: "Saiga 7B", "Hermes 3 70B", "Mulberry 7B"
+_SIZED_NAME_RE = re.compile(
+    r"(?<![\w.\-/])(?P<model>(?P<word>[A-Z][a-z]{2,}+)(?:\s++v?\d++(?:\.\d++)?+(?![\d.]*+[bBmM]))?+\s++\d++(?:\.\d++)?+[bB](?![\w.]))"
+)
+# Capitalised words that stand before a size without naming a model ("Any 13B", "Best 7B for coding")
+_NOT_NAME_WORDS = frozenset({
+    "the", "any", "some", "which", "what", "best", "good", "better", "new", "old", "newer", "older", "our", "your",
+    "their", "this", "that", "these", "those", "need", "needs", "want", "wants", "run", "runs", "running", "use",
+    "using", "used", "try", "tried", "trying", "only", "just", "both", "all", "each", "every", "other", "another",
+    "similar", "small", "smaller", "smallest", "large", "larger", "largest", "big", "bigger", "biggest", "fast",
+    "faster", "fastest", "top", "recommended", "quantized", "quantised", "local", "uncensored", "instruct", "chat",
+    "base", "coding", "code", "vision", "fine", "for", "with", "from", "than", "like", "under", "over", "above",
+    "below", "about", "around", "approx", "approximately", "max", "min", "between", "and", "also", "even", "still",
+    "maybe", "perhaps", "same", "original", "official", "full", "dense", "model", "models", "version", "versions",
+    "llm", "llms", "hey", "hello", "thanks", "thank", "please", "can", "could", "would", "should", "will", "does",
+    "did", "has", "have", "had", "was", "were", "are", "is", "its", "it", "how", "why", "when", "where", "who",
+    "whose", "whom", "yes", "not", "tiny", "huge", "mid", "medium", "light", "lightweight", "heavy", "ideally",
+    "preferably", "probably", "currently", "now", "then", "here", "there", "cheap", "affordable", "decent", "great",
+    "nice", "solid", "strong", "powerful", "capable", "modern", "latest", "recent", "first", "second", "third",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "multiple", "several", "many",
+    "few", "more", "most", "less", "least", "much",
+})  # fmt: skip
 _JOINED_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Za-z][A-Za-z0-9]*+(?:[\-_.][A-Za-z0-9]++){1,8}+)")
 
 
