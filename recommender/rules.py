@@ -180,7 +180,7 @@ _BASE_LEADS = (
     r"|(?:лучше|быстрее|меньше|умнее|легче),?\s+чем",
     rf"(?:дообучен|квантован|квантизован|уменьшен|сжат){_REST}\s++(?:верси|вариант|модел|сборк){_REST}",
     rf"(?:gguf|ggufы|awq|gptq|exl2|mlx|ггуф)\s++(?:верси|вариант|квант|сборк){_REST}",
-    rf"(?<![а-я])как|вместо|файнтюн{_REST}|дообучен{_REST}|кванты|квантовки|квантизаци{_REST}|производн{_REST}"
+    rf"(?<![а-я])как|вместо|файнтюн{_REST}|дообучен{_REST}|кванты|квант(?:а|ов)?+|квантовки|квантизаци{_REST}|производн{_REST}"
     r"|на\s+базе|на\s+основе|вроде|типа",
 )
 _BASE_RE = re.compile(
@@ -307,7 +307,7 @@ _QUANT_ASK_BEFORE_RE = re.compile(r"(?i:(?<![a-z])(?:quanti[sz]\w*|gguf|awq|gptq
 _DERIVED_LEAD_RE = re.compile(
     r"^(?i:fine-?tunes?|finetuned|fine-?tuned|quants?|quantizations?|quantized|merges?|derivatives?|variants?|ggufs?"
     r"|versions?|descendants?|children|derived|based|built|файнтюн|дообучен|квантован|квантизован|уменьшен|сжат"
-    r"|кванты|квантовки|квантизаци|производн"
+    r"|кванты|квант(?:а|ов)?+(?![а-я])|квантовки|квантизаци|производн"
     r"|на\s+базе|на\s+основе)"
 )
 _DERIVED_AFTER_RE = re.compile(
@@ -332,7 +332,7 @@ _FIT_CUE_RE = _words(
     r"|(?<![a-z])(?<!anything\s)(?<!something\s)usable\s+(?:on|for|with|in)\s|too\s+(?:large|big)\s+for(?=[^.!\n]{0,60}\?)|how\s+to\s+run|want\s+to\s+(?:run|be\s+able\s+to)|to\s+run\s+(?:\S+\s+){0,4}?(?:on|in)\s"
     r"|(?P<need>required\s+to\s+(?:run|fit)|(?<![a-z])requir(?:e|es|ed)\s+for(?![a-z])|how\s+much\s+(?:\w+\s+){0,2}?(?:vram|ram|memory)|(?<![a-z])enough\s+(?:for|to)(?![a-z])"
     r"|requirements?+(?!\s*+:)|(?<![a-z])(?:lowest|minimum|minimal|min)\s+(?:\w+\s+)?(?:config\w*|specs?|hardware|setup|gpu|vram)(?![a-z])|how\s+many\s+(?:gb|gpus?|cards?)|(?:do|would|will)\s+(?:i|we)\s+need\s+(?:a\s+)?(?:gpu|graphics|video\s+card)|сколько\s+(?:нужно\s+)?памят\w*|требовани\w*+(?=[^\n]{0,60}\?))|пойд[её]т\s+ли|(?<![а-я])(?:по)?тянет|влезет"
-    r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
+    r"|помест[ия]тся|запустится|заработает|хватит\s+ли|(?<![а-я])(?:работает|запускается)\s+ли|будет\s+ли\s+(?:\S+\s+){0,2}?работать|(?:можно|получится|смогу|реально)\s+ли\s+(?:\S+\s+){0,2}?запустить)"
 )
 _DERIVED_ASK_RE = _words(
     r"(?i:(?<![a-z])(?:quantized|quantised|gguf|awq|gptq|exl2|mlx|smaller|lighter)\s+(?:[\w\-]+\s+){0,2}?(?:(?:versions?"
@@ -357,7 +357,10 @@ _VERSION_ASK_RE = re.compile(
     r"|(?<![а-я])(?:переделк\w*|конвертаци\w*|конвертир\w*|верси[яиюей]|сборк\w*|выпуст\w*|выпуск\w*|сдела\w*)\s++"
     r"(?:\S++\s++){0,2}?(?:под|в|для)\s++(?:gguf|gptq|awq|exl2|mlx|onnx|ollama|llama\.?cpp)(?![a-z])"
     r"|(?<![а-я])(?:выпуск\w*|выпустит\w*)\s++(?:\S++\s++){0,2}?(?:\d++(?:\.\d++)?+b\+?\s++)?+(?:модел\w*|верси\w*)"
-    r"|(?<![а-я])(?:квантованн\w*|квантизованн\w*|gguf|awq|gptq)\s++верси\w*)"
+    r"|(?<![а-я])(?:квантованн\w*|квантизованн\w*|gguf|awq|gptq)\s++верси\w*"
+    r"|(?<![а-я])(?:выложи|опубликова|опубликуй|выпусти|сдела|подготов)\w*+\s++(?:\S++\s++){0,3}?(?:верси|вес|чекпоинт|модел)"
+    r"\w*+\s++(?:\S++\s++){0,2}?(?:поменьше|побольше|полегче|квантованн\w*+|в\s++формате|для\s++дообучени\w*+)"
+    r"|(?<![а-я])(?:верси[юяи]|вес(?:а|ов)|чекпоинт\w*+)\s++(?:модели\s++)?+(?:поменьше|побольше|полегче)(?![а-я]))"
 )
 _COMPARE_RE = re.compile(
     r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differen(?:ces?|t)\s+between|differ|same\s+models?)(?![a-z])|сравн\w*"
@@ -376,7 +379,12 @@ _FIT_IT_RE = re.compile(
 _INFO_CUE_RE = _words(
     r"(?i:licen[cs]e\s+(?:of|for)|what\s+licen[cs]e|(?:is|are)\s+(?:\w+\s+){0,3}?licensed\s+under|licen[cs]e\s+(?:allows?|permits?)|licensing\s+(?:fees?|terms)|royalt\w+|(?:is|can)\s+\S+\s+(?:\S+\s+)?(?:commercial|used\s+commercially)"
     r"|(?:be\s+)?used\s+commercially|can\s+(?:i|we)\s+use\s+\S+\s+(?:\S+\s+){0,6}?(?:in|for)\s+(?:my\s+|our\s+|a\s+)?"
-    r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для))"
+    r"commercial|context\s+(?:length|window)\s+(?:of|size\s+for)|лицензи\w*\s+(?:у|для)"
+    r"|(?:does|do|can|will)\s+(?!any|some|which|what)(?:\S+\s+){1,4}?support\s+(?:an?\s+|the\s+)?(?:\d+\s*k\s+|longer\s+|long\s+|larger\s+)?"
+    r"(?:context|ctx|tokens|languages?|russian|english|chinese|german|french|spanish|japanese|korean|multilingual"
+    r"|function[\s-]calling|tools?|tool[\s-]use|vision|images?|json|fim|fill)"
+    r"|what\s+(?:context(?:\s+(?:length|window|size))?|languages?)\s+(?:\S+\s+){1,4}?support"
+    r"|поддерживает\s+ли(?!\s+(?:кто|что|как\w+)-?нибудь)|(?:какой|какую|какие|сколько)\s+(?:\S+\s+){0,2}?поддерживает)"
 )
 _COMMERCIAL_USE_RE = _words(
     r"(?i:(?<![a-z])(?:used|usable|use|available|allowed|open|eligible)\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:\w+\s+)?"
@@ -528,7 +536,7 @@ _SUPPORT_BEFORE_RE = re.compile(
 # Hosted models a client may be asked to support ("Пора бы добавить gpt-4o", "add Claude 3.5 support")
 _HOSTED_NAME_RE = re.compile(
     r"(?<![\w.\-/])(?P<model>(?i:gpt-?\d[\w.\-]{0,20}+|chatgpt|claude(?:[\s-](?:\d[\w.\-]{0,10}+|(?:sonnet|opus|haiku)(?:[\s-]\d[\w.\-]{0,6}+)?+))?+"
-    r"|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+|гемини|джемини|gigachat(?:[\s-]?+(?:pro|max|lite|plus|\d[\w.]{0,8}+))?+|гигачат|yandex-?gpt))"
+    r"|gemini(?:[\s-]\d[\w.\-]{0,10}+)?+|гемини|джемини|(?:чат[\s-]?+)?+гпт(?:[\s-]?+\d[\w.\-]{0,10}+)?+|gigachat(?:[\s-]?+(?:pro|max|lite|plus|\d[\w.]{0,8}+))?+|гигачат|yandex-?gpt))"
     r"(?![\w])"
 )
 # A name with a capital inside a word ("OpenELM", "TinyLlama", "MiniCPM"), not an acronym ("RAG", "GPU")
