@@ -1850,7 +1850,8 @@ _TASK_WORDS: dict[str, str] = {
     r"|диалог\w*|разговор\w*": "chat",
     r"role[\s-]*play\w*|(?:rp|erp|rpg|d&d|dnd|dungeons|sillytavern|characters?(?!\s+recognition)|persona)(?![a-z])"
     r"|ролев\w*|ролепле\w*|персонаж\w*|отыгр\w*": "roleplay",
-    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across|around|on|from)\s+(?:my\s+|our\s+|"
+    r"rag(?![a-z])|retriev(?:al|ed|ing)|knowledge\s+base|confluence|internal\s+(?:docs|documentation|wiki|instructions)"
+    r"|внутренн\w*\s+(?:инструкци|документ|регламент|вики)\w*|question[\s-]+answering|(?:questions?|chat|search)\s+(?:over|about|with|in|across|around|on|from)\s+(?:my\s+|our\s+|"
     r"the\s+|a\s+)?(?:docs?|documents?|pdfs?|files|notes|wiki)|(?:my|our|internal|company)\s+(?:docs|documents|pdfs|files"
     r"|notes|wiki)|(?:work(?:ing)?\s+with|understands?|process(?:ing|es)?|query(?:ing)?)\s+(?:my\s+|our\s+|the\s+)?"
     r"(?:docs|documents|pdfs?|files)(?![a-z])|(?:по|из|над)\s+(?:моим\s+|нашим\s+|внутренним\s+)?(?:документ\w*|pdf|файл\w*)"
@@ -1858,12 +1859,12 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:math|maths|mathematics|mathematical|algebra|calculus|geometry|equations?|arithmetic)(?![a-z])"
     r"|математ\w*|алгебр\w*|уравнени\w*|геометр\w*|матан\w*": "math",
     r"reasonn?ing|(?:(?<!good\s)(?<!the\s)(?<!a\s)(?<!no\s)(?<!any\s)(?<!some\s)(?<!main\s)(?<!this\s)(?<!that\s)"
-    r"reason(?!\s+(?:why|for|is|was|behind|being))|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step)"
+    r"reason(?!\s+(?:why|for|is|was|behind|being))|thinking(?!\s+(?:of|about|in|that|to))|thinker|logic|logical|chain[\s-]+of[\s-]+thought|cot|step[\s-]+by[\s-]+step"
+    r"|thinks?\s+before\s+(?:it\s+)?(?:answer|respond|repl)\w*)"
     r"(?![a-z])|рассужд\w*|размышлени\w*|логик\w*|логическ\w*|мышлени\w*|думающ\w*|ризонинг\w*|пошагов\w*": "reasoning",
     r"transl?at\w*|перевод\w*|перевест\w*|переводч\w*": "translation",
-    r"summ?ar\w*|tl;?dr|digest(?![a-z])|пересказ\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": (
-        "summarization"
-    ),
+    r"summ?ar\w*|tl;?dr|digest(?![a-z])|action\s+(?:items|lists?)|meeting\s+(?:notes|minutes|transcripts?)"
+    r"|переска\w*|суммариз\w*|резюм\w*|конспект\w*|выжимк\w*|саммари": ("summarization"),
     rf"function[\s-]*call\w*|tool[\s-]*(?:use|using|calling|calls)|tools(?![a-z])|вызов{_REST}\s+функци\w*"
     rf"|вызыва{_REST}\s+функци\w*|инструмент\w*|тулз\w*|call{_REST}\s++(?:our\s++|your\s++|internal\s++|external\s++"
     r"|an?\s++)*+"
@@ -1871,16 +1872,16 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:agents?|agentic)(?![a-z])|агент\w*": "agent",
     r"(?:vision|images?|pictures?|photos?|multi[\s-]*modal|vlm|screenshots?|visual)(?![a-z])|картин\w*"
     r"|изображен\w*|фото\w*|мультимодал\w*|зрени\w*|скриншот\w*|снимк\w*|снимок": "vision",
-    r"(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*"
+    r"(?:stor(?:y|ies)|fiction|creative|novels?|poetry|poems?|storytelling|fanfic\w*|screenplay\w*|(?:fairy\s+|bedtime\s+)?tales"
     r"|lyrics|prose|novelist|plots?)(?![a-z])|истори[йяию]\w*|рассказ\w*|творческ\w*|стих\w*|фанфик\w*"
     r"|сочинять|роман\w*|сказк\w*|художествен\w*": ("creative-writing"),
     r"(?:medical|medicine|health\w*|clinical|doctors?|patients?|diagnos\w*)(?![a-z])|медицин\w*|врач\w*"
     r"|здоров\w*|диагноз\w*|пациент\w*|мрт|рентген\w*|x-?rays?|mri|radiolog\w*": "medical",
     r"(?:financ\w*|trading|stocks?|accounting|investment\w*|banking)(?![a-z])|финанс\w*|бухгалт\w*"
     r"|трейдинг\w*|инвестиц\w*|биржев\w*|акци[йяию]\w*|банк\w*": "finance",
-    r"(?<!-)(?:legal|law|lawyers?|contracts?|juridical)(?![a-z]|\s+(?:team|department))|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
+    r"(?<!-)(?:legal|law|lawyers?|contracts?|juridical|ndas?|clauses)(?![a-z]|\s+(?:team|department))|юрид\w*|юрист\w*|юриспруденц\w*|правов\w*"
     r"|законодатель\w*|договор\w*": "legal",
-    rf"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|распозна{_REST}\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
+    rf"ocr(?![a-z])|text\s+recognition|scanned|scans|receipts|handwrit\w*|рукописн\w*|распозна{_REST}\s+текст\w*|скан(?:ы|ов|ам)(?![а-я])"
     rf"|отсканирован\w*|текст{_REST}\s+(?:с|со|из)\s+(?:фото|картин|изображен|скан)\w*": "ocr",
 }
 # RAG first: "chat with my documents" is RAG, not chat (alternatives are tried in order at each position)
@@ -2008,7 +2009,7 @@ _COMMERCIAL_RE = _words(
     r"|предприят\w*|фирм[аеуы](?![а-я])|продава\w*|продать|в\s+продакшен\w*"
     r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)(?![a-z])"
     r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
-    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|для\s+(?:бизнеса|компании|работы(?!\s+(?:с|со|над|в)\s)|фирмы|стартапа|"
+    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|(?<![a-z])saas(?![a-z])|(?:we|i)\s+charge\s+for|paying\s+customers|для\s+(?:бизнеса|компании|работы(?!\s+(?:с|со|над|в)\s)|фирмы|стартапа|"
     r"клиентов|продукта)|в\s+(?:продакшн\w*|прод(?![а-я])|продукт\w*)|на\s+продаж\w*|монетиз\w*|бизнес\w*"
 )
 
@@ -2027,7 +2028,8 @@ _UNCENSORED_RE = re.compile(
     r"|doesn'?t\s+refuse|won'?t\s+refuse|unfiltered|no\s+(?:censorship|filters?|guardrails|restrictions)"
     r"|without\s+(?:any\s+)?(?:censorship|filters?|guardrails)|(?<![a-z])censorship[\s-]*free"
     r"|без\s+(?:всякой\s+|любой\s+)?цензур\w*|нецензур\w*|без\s+(?:всяких\s+)?ограничени\w*|без\s+фильтр\w*"
-    r"|без\s+отказ\w*|не\s+отказыва\w*|цензура\s+не\s+нужна|18\+|расцензур\w*|аблитер\w*"
+    r"|без\s+отказ\w*|не\s+(?:будет\s+)?(?:\S+\s+){0,3}?отказыва\w*|не\s+(?:будет\s+)?читать\s+морал\w*|без\s+морал\w*"
+    r"|won'?t\s+(?:lecture|moraliz\w*)|no\s+moraliz\w*|цензура\s+не\s+нужна|18\+|расцензур\w*|аблитер\w*"
 )
 
 
@@ -2040,9 +2042,11 @@ _SORT_WORDS: dict[str, str] = {
     r"(?<![a-z])(?<!did\s)(?<!does\s)(?:best(?!\s+(?:balance|trade-?off|compromise|way|fit|results?|experience|practices?|recommendations?|advice|regards|wishes|guess|bet|effort|part|of\s+luck|of\s+both|(?:ec2\s+)?instance|hardware|settings?|config\w*|parameters|setup|gpus?|cpus?|cards?|machines?|servers?|laptops?))|top|strongest|most\s+capable|most\s+powerful|smartest|state[\s-]+of[\s-]+the[\s-]+art|sota"
     r"|highest[\s-]+(?:rated|scoring|quality|recommended)|most\s+recommended|leading)(?![a-z])|лучш\w*|топ\w*|самую\s+мощн\w*|самая\s+мощн\w*"
     r"|самые\s+мощн\w*|самую\s+умн\w*|самая\s+умн\w*|сильнейш\w*|мощнейш\w*": "best",
-    r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|everyone\s+(?:uses|is\s+using)"
-    r"|популярн\w*|скачиваем\w*|народн\w*": "popular",
-    r"trending|(?<![a-z])(?:hot|hyped|buzz\w*|viral)(?![a-z])|в\s+тренде|трендов\w*|хайп\w*|на\s+хайпе": "trending",
+    r"most\s+(?:downloaded|popular|used|liked)|popular\w*|widely\s+used|every(?:one|body)(?:'s|\s+is)?\s+(?:uses|using)"
+    r"|популярн\w*|скачиваем\w*|народн\w*|(?:качают|скачивают)\s+больше\s+всего"
+    r"|больше\s+всего\s+(?:качают|скачивают)": "popular",
+    r"trending|(?<![a-z])(?:hot|hottest|hyped|buzz\w*|viral)(?![a-z])|people\s+are\s+(?:excited|talking)\s+about"
+    r"|в\s+тренде|трендов\w*|хайп\w*|на\s+хайпе": "trending",
     r"newest|latest|most\s+recent|(?<![a-z])(?:recent|fresh|brand[\s-]+new|new)\s+(?:[\w-]+\s+){0,2}(?:models?"
     r"|releases?|ones?|llms?|stuff)|just\s+released|released\s+recently|recently\s+released|свеж\w*|новейш\w*"
     rf"|новые|новых|новинк\w*|что\s+нового|что-(?:нибудь|то)\s+нов\w*|последн{_REST}\s+(?:модел|релиз|верси)\w*"
