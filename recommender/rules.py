@@ -362,6 +362,12 @@ _VERSION_ASK_RE = re.compile(
     r"\w*+\s++(?:\S++\s++){0,2}?(?:поменьше|побольше|полегче|квантованн\w*+|в\s++формате|для\s++дообучени\w*+)"
     r"|(?<![а-я])(?:верси[юяи]|вес(?:а|ов)|чекпоинт\w*+)\s++(?:модели\s++)?+(?:поменьше|побольше|полегче)(?![а-я]))"
 )
+# The model a conversion is asked for: "convert internvl model to mlx format" (not "convert it", "the weights")
+_CONVERT_RE = re.compile(
+    r"(?i:(?<![a-z])(?:convert|quantize|quantise)\s++(?!(?:it|this|that|these|those|the|my|our|your|a|an|them|models?"
+    r"|weights|checkpoints?|files?)(?![\w.\-]))(?P<model>[a-z][\w.\-]{1,40}+)\s++(?:models?\s++|weights\s++)?+"
+    r"(?:to|into|in)\s)"
+)
 _COMPARE_RE = re.compile(
     r"(?i:(?<![a-z])(?:compare|comparison|vs|versus|differen(?:ces?|t)\s+between|differ|same\s+models?)(?![a-z])|сравн\w*"
     r"|разниц\w*\s+между"
@@ -453,6 +459,8 @@ def _intent(scan: _Scan) -> None:
             found.base_model = named[0][0]
             for model, start in named:
                 scan.blank(start, start + len(model))
+        elif converted := _CONVERT_RE.search(scan.original):
+            found.base_model = converted.group("model")  # "convert internvl model to mlx format"
         return
     if _supported(scan) or _which_variant(scan):
         return
@@ -699,6 +707,7 @@ def _not_a_model(name: str) -> bool:
         or _QUANT_RE.fullmatch(name)
         or _NOT_MODEL_RE.fullmatch(name)
         or name.endswith(_FILE_ENDINGS)
+        or name.endswith(_ARCHITECTURE_ENDINGS)
     )
 
 
@@ -708,6 +717,8 @@ _NOT_MODEL_RE = re.compile(
     r"|ubuntu|windows|win|macos|ios|android|x86|arm|sm|fp|mxfp|nvfp|bf|int|utf|iso|gen|usb|hdmi|wifi|covid|gpt|claude|gemini)"
     r"[\-_.]?+v?\d\S*+)"
 )
+# A transformers class ("Qwen3MoeForCausalLM") names an architecture, not a model to download
+_ARCHITECTURE_ENDINGS = ("forcausallm", "forconditionalgeneration", "forseq2seqlm", "forvision2seq", "formaskedlm")
 _FILE_ENDINGS = (".py", ".json", ".gguf", ".bin", ".safetensors", ".md", ".txt", ".sh", ".cpp", ".exe", ".zip")
 
 
@@ -745,6 +756,8 @@ def _named_models_cached(
         model = match.group("model").rstrip(".,;:!?)")
         if model.lower() in _RUNTIME_NAMES or any(start <= match.start() < end for start, end in aside):
             continue
+        if model.lower().endswith(_ARCHITECTURE_ENDINGS):
+            continue  # "Qwen3MoeForCausalLM": an architecture
         after_verb = re.search(r"(?:run|use|load|running|using)\s+$", text[max(0, match.start() - 9) : match.start()])
         near = any(  # a size of its own nearby; the size inside another model's name ("X 14B или Y") is not
             not any(start <= size.start() < end for start, end in sized_names)

@@ -152,6 +152,13 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("How do I convert internvl model to mlx format?", {"intent": "derived", "base_model": "internvl"}),
+        ("please quantize moondream to 4-bit", {"intent": "derived", "base_model": "moondream"}),
+        ("how to convert it to gguf?", {"intent": "derived", "base_model": None}),
+        (
+            "Qwen3 Architecture Support\n\nQwen3MoeForCausalLM and Qwen3ForCausalLM are missing from exllamav2.",
+            {"intent": "derived", "base_model": "Qwen3"},
+        ),
         ("something to read my handwritten lab notebooks", {"tasks": ["ocr"]}),
         ("a model that reviews NDAs for our team", {"tasks": ["legal"]}),
         ("turn my meeting notes into action items", {"tasks": ["summarization"]}),
