@@ -18,7 +18,7 @@ from recommender.errors import ParserModelError
 from recommender.filters import Filters, unique
 from recommender.hardware import DEFAULT_TABLE, HardwareTable
 from recommender.model_parser import ADAPTER_PATH, MAX_MODEL_CHARS, ModelOptions, ModelParser
-from recommender.rules import Rules, normalise
+from recommender.rules import Rules, model_names, normalise
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,13 @@ MERGE_POLICY: dict[str, Merge] = {
     "tasks": "single",
     "sort": "rules",  # the model's sorts were mostly invented ("biggest model" read as smallest): sort F1 on the
     # labelled eval split 0.956 with them, 0.989 without; the real dev split the same either way (0.842)
-    "commercial": "fill",
-    "uncensored": "fill",
-    "base_model": "fill",
+    # commercial, uncensored and base_model were "fill"; once the rules read them, the model's fills were all
+    # wrong on short requests: on the real dev split up to 120 characters it invented uncensored 5 times (0 right)
+    # and base models from what was compared or mentioned, on the labelled eval split a licence need and "gemma"
+    # from "mistral nemo 12b vs gemma 3 12b" (BENCHMARKS.md "Real requests")
+    "commercial": "rules",
+    "uncensored": "rules",
+    "base_model": "rules",
 }
 MODEL_MAX_REQUEST = 120
 # Keys the model was never trained on (intent, ram_gb): the rules' value stands whatever the policy says.
@@ -192,12 +196,29 @@ _TASK_STEMS: dict[str, str] = {
     "legal": r"legal|law|contract|court|юрид|закон|договор|суд|прав",
     "ocr": r"ocr|scan|recogni|handwrit|receipt|invoice|распозн|скан|чек",
 }
-_TASK_STEM_RES = {task: re.compile(stems) for task, stems in _TASK_STEMS.items()}
+# each stem starts a word: "locally" says no "call", "ultimately" no "math"
+_TASK_STEM_RES = {task: re.compile(rf"(?<![a-zа-яё])(?:{stems})") for task, stems in _TASK_STEMS.items()}
 
 
 def _task_said(task: str, lowered: str) -> bool:
     pattern = _TASK_STEM_RES.get(task)
     return pattern is None or bool(pattern.search(lowered))
+
+
+def _without_names(text: str) -> str:
+    """`text` in lower case without the models it names: "codellama", "Qwen3-Coder:235b", "ChatGPT" or "Chat-UniVi"
+    say no task, so the model's "code" or "chat" must find its word elsewhere."""
+    for name, _at in sorted(model_names(text), key=lambda item: -len(item[0])):
+        text = text.replace(name, " ")
+    return " ".join(token for token in text.split() if not _NAME_TOKEN_RE.search(token)).lower()
+
+
+# A token that is a name: with a digit, a joining mark or a capital inside ("ChatGPT", "CodeLlama", "Chat-UniVi"),
+# or a family's name joined to another word ("codellama", "starcoder", "chatgpt")
+_NAME_TOKEN_RE = re.compile(
+    r"\d|\w[\-_:/]\w|^\W*[A-Za-z][a-z]+[A-Z]|^\W*[A-Z]{2,}[a-z]"
+    r"|(?i:[a-z](?:llama|gemma|qwen|mistral|coder|gpt|lm)|(?:llama|gemma|qwen|mistral|code|star|chat)[a-z]*(?:llama|coder|gpt))"
+)
 
 
 def _has_words(text: str) -> bool:
@@ -209,6 +230,7 @@ def merge(rules: Filters, model: Filters, text: str, policy: Mapping[str, Merge]
     appear in the request (the model may not invent one)."""
     changes: dict[str, Any] = {}
     lowered = text.lower()
+    unnamed = _without_names(text)
     for key, mode in policy.items():
         if key in RULES_ONLY:
             continue
@@ -218,7 +240,7 @@ def merge(rules: Filters, model: Filters, text: str, policy: Mapping[str, Merge]
         if key == "base_model" and str(theirs).lower() not in lowered:
             continue
         if key == "tasks":
-            theirs = [task for task in theirs if _task_said(task, lowered)]
+            theirs = [task for task in theirs if _task_said(task, unnamed)]
             if not theirs:
                 continue
         if isinstance(mine, list):

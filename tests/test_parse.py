@@ -190,9 +190,12 @@ def test_merge_never_overrides_a_rule_and_rejects_invented_models() -> None:
     rules = Filters(tasks=["code"], sort="best")
     model = Filters(tasks=["roleplay"], sort="newest", commercial=True, base_model="GPT-5-Ultra")
     merged = merge(rules, model, "best code model, commercial", MERGE_POLICY)
-    assert merged.tasks == ["code"] and merged.sort == "best" and merged.commercial is True
-    assert merged.base_model is None  # not in the request
-    named = merge(Filters(), Filters(base_model="mistral 7b"), "something like Mistral 7B", MERGE_POLICY)
+    assert merged.tasks == ["code"] and merged.sort == "best"
+    assert merged.commercial is None and merged.base_model is None  # the shipped policy: the rules' keys
+    fill = {"commercial": "fill", "base_model": "fill"}
+    assert merge(rules, model, "best code model, commercial", fill).commercial is True
+    assert merge(rules, model, "best code model, commercial", fill).base_model is None  # not in the request
+    named = merge(Filters(), Filters(base_model="mistral 7b"), "something like Mistral 7B", fill)
     assert named.base_model == "mistral 7b"
     assert merge(Filters(), Filters(tasks=["chat"]), "hi", {"tasks": "rules"}).tasks == []
     union = {"tasks": "union"}
@@ -204,6 +207,14 @@ def test_merge_never_overrides_a_rule_and_rejects_invented_models() -> None:
     assert merge(Filters(), Filters(tasks=["creative-writing"]), emails, union).tasks == []
     tales = "a model that writes bedtime tales for my kids"
     assert merge(Filters(), Filters(tasks=["creative-writing"]), tales, union).tasks == ["creative-writing"]
+    # a task word inside a model's name is no task: "codellama", "Qwen3-Coder:235b", "ChatGPT", "Chat-UniVi-7B"
+    for named in ("which codellama models run slowly on M1?", "Will a Qwen3-Coder:235b be released?"):
+        assert merge(Filters(), Filters(tasks=["code"]), named, union).tasks == []
+    for named in ("Can I use llama2 instead of ChatGPT?", "Can 16GB VRAM run Chat-UniVi-7B-v1.5?"):
+        assert merge(Filters(), Filters(tasks=["chat"]), named, union).tasks == []
+    locally = "What are the requirements to run Llama-70B locally?"  # "call" inside "locally"
+    assert merge(Filters(), Filters(tasks=["tool-use"]), locally, union).tasks == []
+    assert merge(Filters(), Filters(tasks=["code"]), "a coding model for my 3060", union).tasks == ["code"]
 
 
 # ------------------------------------------------------------------ bad input
@@ -352,5 +363,6 @@ def test_model_reads_paraphrases_the_rules_miss(hybrid: RequestParser, rules: Re
     both, _ = score(rows, lambda text: hybrid.parse(text).filters)
     for key in both:  # the keys this set labels
         assert both[key].f1 >= alone[key].f1, (key, alone[key].f1, both[key].f1)
-    soft = ("tasks", "sort", "commercial", "uncensored")
-    assert sum(both[key].f1 for key in soft) >= sum(alone[key].f1 for key in soft) + 0.5
+    # the rules now read most paraphrases themselves (their words were added); the model still adds tasks said in
+    # words no vocabulary holds: strictly better there
+    assert both["tasks"].f1 > alone["tasks"].f1, (alone["tasks"].f1, both["tasks"].f1)
