@@ -663,6 +663,7 @@ def _other_names(text: str) -> list[tuple[str, int]]:
     for match in itertools.islice(_HUB_ID_RE.finditer(text), MAX_NAMES):
         if match.group("name").lower() not in _RUNTIME_NAMES:
             found.append((match.group("model").rstrip(".,;:!?)"), match.start()))
+    found = [(name, at) for name, at in found if text[at - 1 : at] != "@"]  # "@desugar-64": a person's handle
     found.sort(key=lambda item: item[1])
     return found
 
@@ -973,7 +974,7 @@ def _learned_intent(scan: _Scan, model: IntentModel) -> None:
     meant = named or scan.found.base_model or _THREAD_MODEL_RE.search(text) or _other_names(text)
     if not meant and (probabilities[intent] < LEARNED_UNNAMED_MIN or not _is_post(text)):
         return  # "which model is ok for commercial use on 16gb?": about no model, named or meant (a post: unless sure)
-    _answer(scan, intent, named)
+    _answer(scan, intent, named or _other_names(text)[:1])  # "можно ли использовать L3-8B-Stheno-v3.2 ...?"
 
 
 def _probabilities(scan: _Scan, model: IntentModel) -> dict[str, float]:

@@ -152,6 +152,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("можно ли использовать L3-8B-Stheno-v3.2 в коммерческом проекте?", {"base_model": "L3-8B-Stheno-v3.2"}),
+        ("@desugar-64 what speed do you get? Mine is abysmal on a 6750 XT.", {"base_model": None}),
         ("How do I convert internvl model to mlx format?", {"intent": "derived", "base_model": "internvl"}),
         ("please quantize moondream to 4-bit", {"intent": "derived", "base_model": "moondream"}),
         ("how to convert it to gguf?", {"intent": "derived", "base_model": None}),
