@@ -2023,7 +2023,7 @@ _COMMERCIAL_RE = _words(
     r"|предприят\w*|фирм[аеуы](?![а-я])|продава\w*|продать|в\s+продакшен\w*"
     r"|for\s+(?:my|our|a)\s+(?:company|business|startup|employer|clients?|customers?|product|saas|work|job)(?![a-z])"
     r"|(?:at|in)\s+(?:my|our)\s+(?:company|startup|firm)|(?<![a-z])business(?![a-z])|enterprise|in\s+production"
-    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|(?<![a-z])saas(?![a-z])|(?:we|i)\s+charge\s+for|paying\s+customers|для\s+(?:бизнеса|компании|работы(?!\s+(?:с|со|над|в)\s)|фирмы|стартапа|"
+    r"|(?:sell|selling|paid)\s+(?:product|service|app)|monetiz\w*|(?:we|i)\s+charge\s+for|(?:our|my)\s+saas|paying\s+customers|для\s+(?:бизнеса|компании|работы(?!\s+(?:с|со|над|в)\s)|фирмы|стартапа|"
     r"клиентов|продукта)|в\s+(?:продакшн\w*|прод(?![а-я])|продукт\w*)|на\s+продаж\w*|монетиз\w*|бизнес\w*"
 )
 

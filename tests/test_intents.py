@@ -170,6 +170,7 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("what is the hottest 8b model?", {"sort": "trending"}),
         ("что качают больше всего из 7b?", {"sort": "popular"}),
         ("it goes into a SaaS we charge for", {"commercial": True}),
+        ("it holds sensitive info, better not shared with a SaaS solution: a local model?", {"commercial": None}),
         ("модель, которая не будет постоянно отказываться", {"uncensored": True}),
         ("Does Mistral Nemo support 128k context?", {"intent": "model_info", "base_model": "Mistral Nemo"}),
         ("What context length does Mistral Nemo support?", {"intent": "model_info", "base_model": "Mistral Nemo"}),
