@@ -260,10 +260,14 @@ def _base_model(scan: _Scan) -> None:
         if version and (_VERSION_ASK_RE.search(scan.original) or _DERIVED_ASK_RE.search(scan.original)):
             continue  # "is there a plan to release a smaller model around 14B like V2?": a version of the thread's
         quantized = like and _QUANT_ASK_BEFORE_RE.search(scan.original, max(0, match.start() - 40), match.start())
-        scan.found.base_model = model
-        scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) or quantized else "alternatives"
         end = match.start("model") + len(model)
         listed = _LIST_TAIL_RE.match(scan.original, end)  # "like Mistral 7B, Llama 3 8B or Qwen 7B": all of them
+        hosted = _HOSTED_NAME_RE.match(model)  # "models like GPT4V" cannot be run: ones like it are asked for
+        if like and not quantized and not hosted and _KIND_BEFORE_LIKE_RE.search(before):
+            scan.blank(match.start(), listed.end() if listed else end)  # "other models like LLAMA", "a local model
+            continue  # like LLaMa 7-60b or GPT4All": examples of the kind asked for, their families and sizes no wish
+        scan.found.base_model = model
+        scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) or quantized else "alternatives"
         scan.blank(match.start(), listed.end() if listed else end)  # "better than X" is not a sort
         return
     for match in _BASE_AFTER_RE.finditer(scan.original):  # "phi-4 finetunes", "Qwen2.5-7B аналоги"
@@ -275,6 +279,10 @@ def _base_model(scan: _Scan) -> None:
         return
 
 
+_KIND_BEFORE_LIKE_RE = re.compile(
+    r"(?i:(?<![a-z])(?:(?:models|llms|ones)\s++(?:[a-z]++\s++)?+|(?:local|other|open[\s-]?source|different|free|offline"
+    r"|self-hosted|quantized)\s++(?:models?|llms?)\s++)$)"
+)
 _THAN_RE = re.compile(r"(?i:(?<!\w)\w++\s++than)$")
 # "Is X better than Y", "would X be faster than Y": the question's subject is a named model
 _SUBJECT_BEFORE_RE = re.compile(
@@ -489,6 +497,8 @@ def _intent(scan: _Scan) -> None:
     )
     question = "?" in text and not asks_which
     other = _OTHER_MODELS_RE.search(text)
+    if other and re.match(r"\s++like\s", text[other.end() :]):
+        other = None  # "use the tool with other models like LLAMA?": examples of the models asked for
     if other and not _ANY_OTHER_RE.match(text, max(0, other.start() - 3)):  # "X, Y or any other model": examples
         named = _named_models(text, family_only=True, in_story=True)  # "use other models? Gemma is dumb"
         if named:

@@ -152,6 +152,12 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        (
+            "can you make it work with a local model like LLaMa 7-60b or GPT4All?",
+            {"intent": None, "base_model": None, "params_min_b": None, "families": []},
+        ),
+        ("something like Claude Sonnet 4 but local, for 24GB?", {"intent": "alternatives"}),
+        ("could you do the quantization for models like qwen 3.6 27b?", {"intent": "derived"}),
         ("можно ли использовать L3-8B-Stheno-v3.2 в коммерческом проекте?", {"base_model": "L3-8B-Stheno-v3.2"}),
         ("@desugar-64 what speed do you get? Mine is abysmal on a 6750 XT.", {"base_model": None}),
         ("How do I convert internvl model to mlx format?", {"intent": "derived", "base_model": "internvl"}),
