@@ -462,7 +462,7 @@ def _intent(scan: _Scan) -> None:
         return
     if _DERIVED_ASK_RE.search(scan.original) or _VERSION_ASK_RE.search(scan.original):
         found.intent = "derived"  # "a 4 bit quantized version of 7B?": the model the thread is about
-        named = _named_models(scan.original, family_only=True)
+        named = _named_models(scan.original, family_only=True) or _lower_asked_names(scan.original)[:1]
         if named:  # "is there any quantized models for Qwen2.5-VL": its quants
             found.base_model = named[0][0]
             for model, start in named:
@@ -562,6 +562,8 @@ _CAMEL_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Z][a-z]++[A-Z][\w.\-]{0,
 _MODEL_WORD_BEFORE_RE = re.compile(r"(?i:(?<![a-zа-я])(?:модел[ьи]|model)\s++)$")
 _ADD_VERB_RE = re.compile(r"(?i:(?<![a-z])(?:add|support|integrate)(?![a-z])|(?<![а-я])(?:добав|подключ|поддерж)\w*+)")
 _NOT_SUPPORTED_RE = re.compile(r"(?i:(?<!\s)\s++(?:is\s++|are\s++)?+not\s++(?:yet\s++)?+supported)")
+_BE_SUPPORTED_RE = re.compile(r"(?i:(?<!\s)\s++(?:be|get)\s++(?:added|supported)(?![a-z]))")
+_LOWER_SIZED_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>(?P<word>[a-z]{3,}+)\s++\d++(?:\.\d++)?+[bB])(?![\w.])")
 _SUPPORT_AFTER_RE = re.compile(r"(?i:(?<!\s)\s++(?:model\s++)?+(?:support|integration)(?![a-z]))")
 
 
@@ -595,11 +597,22 @@ _VARIANT_AFTER_RE = re.compile(
 )
 
 
+def _lower_asked_names(text: str) -> list[tuple[str, int]]:
+    """ "Support baichuan 13B model": a name in lower case with its size, right after the ask for a build."""
+    return [
+        (m.group("model"), m.start())
+        for m in itertools.islice(_LOWER_SIZED_NAME_RE.finditer(text), MAX_NAMES)
+        if m.group("word").lower() not in _NOT_NAME_WORDS
+        and _SUPPORT_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+    ]
+
+
 def _supported(scan: _Scan) -> bool:
     text = scan.original
     hosted = [(m.group("model"), m.start()) for m in _HOSTED_NAME_RE.finditer(text)]
     hosted += [(m.group("model"), m.start()) for m in _CAMEL_NAME_RE.finditer(text)]  # "support for OpenELM models"
     hosted += _kind_names(text)  # "SmolVLM Support"
+    hosted += _lower_asked_names(text)
     names = _named_models(text, family_only=True, any_case=True) + _other_names(text) + hosted
     for name, start in names[: 2 * MAX_NAMES]:
         if not any(char.isdigit() for char in name) and (name, start) not in hosted:
@@ -609,7 +622,8 @@ def _supported(scan: _Scan) -> bool:
         after = _SUPPORT_AFTER_RE.match(text, start + len(name)) and not asked_of
         if not before and _MODEL_WORD_BEFORE_RE.search(text, max(0, start - 8), start):
             before = _ADD_VERB_RE.search(_sentence_at(text, start))  # "добавить в проект ... модель GigaChat"
-        if before or after or _NOT_SUPPORTED_RE.match(text, start + len(name)):  # "Is Llama 4 not supported?"
+        passive = _BE_SUPPORTED_RE.match(text, start + len(name))  # "Can gpt-oss-120b be supported?"
+        if before or after or passive or _NOT_SUPPORTED_RE.match(text, start + len(name)):  # "Is Llama 4 not ...?"
             scan.found.base_model, scan.found.intent = name, "derived"
             scan.blank(start, start + len(name))
             return True

@@ -152,6 +152,9 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("Can gpt-oss-120b be supported？", {"intent": "derived", "base_model": "gpt-oss-120b"}),
+        ("Will Qwen3-Next get supported?", {"intent": "derived", "base_model": "Qwen3-Next"}),
+        ("[requirement] Support baichuan 13B model.", {"intent": "derived", "base_model": "baichuan 13B"}),
         (
             "can you make it work with a local model like LLaMa 7-60b or GPT4All?",
             {"intent": None, "base_model": None, "params_min_b": None, "families": []},
