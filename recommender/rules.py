@@ -682,7 +682,8 @@ def _other_names(text: str) -> list[tuple[str, int]]:
         if letters >= 3 and any(char.isdigit() for char in name) and not _not_a_model(name.lower()):
             found.append((name, match.start()))
     for match in itertools.islice(_SIZED_NAME_RE.finditer(text), MAX_NAMES):
-        if match.group("word").lower() not in _NOT_NAME_WORDS:  # "Saiga 7B", "Hermes 3 70B"; not "Any 13B"
+        word = match.group("word").lower()  # "Saiga 7B", "Hermes 3 70B"; not "Any 13B", "Specifically 40b", "Tested 7B"
+        if word not in _NOT_NAME_WORDS and not word.endswith(("ly", "ed")):
             found.append((match.group("model"), match.start()))
     for match in itertools.islice(_HUB_ID_RE.finditer(text), MAX_NAMES):
         if match.group("name").lower() not in _RUNTIME_NAMES:
@@ -965,6 +966,11 @@ _COMMON_BEFORE_MODEL = frozenset(
 
 
 # A model the request means without naming it: the thread's ("is it available via Ollama?", "this model")
+# A size of the thread's model: "the 72b", "the 30B one", "a 40b version"
+_SIZE_VERSION_RE = re.compile(
+    r"(?i:(?<![a-z])the\s++\d++(?:\.\d++)?+b(?:\s++(?:one|model|version))?+(?![\w.])"
+    r"|(?<![\w.])\d++(?:\.\d++)?+b\s++versions?(?![a-z]))"
+)
 _THREAD_MODEL_RE = re.compile(
     r"(?i:(?<![a-z])(?:it|its|this|that|these|those|your|you|the\s+(?:model|weights|checkpoint))(?![a-z']))"
 )
@@ -1068,6 +1074,9 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
         _title_model(scan)
     if found.intent is None and model is not None:
         _learned_intent(scan, model)
+    if found.intent is None and len(text) <= ELLIPTIC_MAX and _size_of_the_thread(text):
+        # "How about the 72b?", "Where's the 30B tho": that size of the thread's model ("is the 7b ok on 8gb?": fit)
+        found.intent = "fit" if found.memory_gb is not None else "derived"
     if found.intent in ("fit", "derived", "model_info") and found.base_model is None:
         _model_noun(scan)
     hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"
@@ -1099,6 +1108,12 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
     if found.intent in ("fit", "derived", "model_info") and found.sort not in ("smallest", "fastest"):
         found.sort = None  # about one model: "support the latest Ministral models", "a new GPU": no order of models
         # ("how much memory does the smallest model need?" still asks which of its sizes)
+
+
+def _size_of_the_thread(text: str) -> bool:
+    """A size asked of the thread's model ("the 72b", "a 40b version"), no model named and none asked for."""
+    named = _named_models(text, family_only=True) or _other_names(text)
+    return bool(_SIZE_VERSION_RE.search(text)) and not named and not _ASKS_MODELS_RE.search(text)
 
 
 def _title_subject(scan: _Scan) -> None:
