@@ -229,6 +229,8 @@ def _base_model(scan: _Scan) -> None:
         model = " ".join(words)
         if not model or not (_MODELISH_RE.search(model) or _family_words(model.lower())):
             continue
+        if model.split()[0] in _NOT_NAME_WORDS:
+            continue  # "newer LLM, like from 2024-May onwards": a word, not a name
         if model.lower().startswith(("http", "www.")):
             continue  # "like https://huggingface.co/...": an example's address
         if _QUANT_NAME_RE.fullmatch(model.lower()):
