@@ -1898,7 +1898,7 @@ _TASK_WORDS: dict[str, str] = {
     r"(?:cod(?:e|es|ing|er|ers)|programm(?:ing|er|ers)|program\s+(?:code|in)|python|javascript|typescript|rust|golang|c\+\+|c#|java|sql|php|kotlin"
     r"|swift|scripts?|developer|software\s+dev\w*|auto-?complet\w*|code\s+complet\w*|tab[\s-]*+complet\w*|copilot|debug\w*"
     r"|refactor\w*|fill[\s-]*+in[\s-]*+the[\s-]*+middle|fim)(?![a-z])"
-    r"|код\w*|програм\w*|питон\w*|скрипт\w*|разработ\w*": "code",
+    r"|код\w*|программир\w*|программист\w*|питон\w*|скрипт\w*|разработ\w*": "code",
     r"(?:chat|chats|chatbot|chatting|(?<!home\s)(?<!coding\s)(?<!code\s)assistant|conversation(?!\s+history)\w*|talk(?:ing)?\s+(?:to|with)|companion"
     r"|(?:customer\s+)?support\s+bot|helpdesk)(?![a-z])"
     r"|чат\w*|болталк\w*|болтат\w*|поболтат\w*|собеседник\w*|общени\w*|общат\w*|пообщат\w*|ассистент\w*"

@@ -152,6 +152,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("Возможно ли запустить программу на машине 24 GB (RTX 4090 24GB)?", {"tasks": []}),
+        ("модель для программирования на 16 гб", {"tasks": ["code"]}),
         ("have you tried porting newer LLMs, like from 2024-May onwards, to RK3588?", {"base_model": None}),
         ("How about the 72b?", {"intent": "derived", "params_min_b": 72}),
         ("Specifically 40b version would be great because 8b one seems to be censored.", {"intent": "derived"}),
