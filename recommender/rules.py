@@ -722,7 +722,9 @@ _NOT_NAME_WORDS = frozenset({
     "preferably", "probably", "currently", "now", "then", "here", "there", "cheap", "affordable", "decent", "great",
     "nice", "solid", "strong", "powerful", "capable", "modern", "latest", "recent", "first", "second", "third",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "multiple", "several", "many",
-    "few", "more", "most", "less", "least", "much",
+    "few", "more", "most", "less", "least", "much", "finetune", "tune", "train", "training", "quantize", "host",
+    "deploy", "serve", "load", "loading", "download", "install", "get", "make", "build", "add", "support", "test",
+    "compare", "choose", "pick", "select", "recommend", "suggest", "prefer", "nearly",
 })  # fmt: skip
 _JOINED_NAME_RE = re.compile(r"(?<![\w.\-/])(?P<model>[A-Za-z][A-Za-z0-9]*+(?:[\-_.][A-Za-z0-9]++){1,8}+)")
 
@@ -968,6 +970,7 @@ _COMMON_BEFORE_MODEL = frozenset(
 
 
 # A model the request means without naming it: the thread's ("is it available via Ollama?", "this model")
+_NEEDS_ASKED_RE = re.compile(r"(?i:(?<![a-z])(?:how\s++much|how\s++many|requir\w*+|needs?|requirements?)(?![a-z]))")
 # A size of the thread's model: "the 72b", "the 30B one", "a 40b version"
 _SIZE_VERSION_RE = re.compile(
     r"(?i:(?<![a-z])the\s++\d++(?:\.\d++)?+b(?:\s++(?:one|model|version))?+(?![\w.])"
@@ -1077,8 +1080,10 @@ def _settle_intent(scan: _Scan, model: IntentModel | None = None) -> None:
     if found.intent is None and model is not None:
         _learned_intent(scan, model)
     if found.intent is None and len(text) <= ELLIPTIC_MAX and _size_of_the_thread(text):
-        # "How about the 72b?", "Where's the 30B tho": that size of the thread's model ("is the 7b ok on 8gb?": fit)
-        found.intent = "fit" if found.memory_gb is not None else "derived"
+        # "How about the 72b?", "Where's the 30B tho": that size of the thread's model ("is the 7b ok on 8gb?": fit;
+        # "how much is required to fine-tune the 7B model?": its needs)
+        needs = _NEEDS_ASKED_RE.search(text)
+        found.intent = "fit" if found.memory_gb is not None else ("model_info" if needs else "derived")
     if found.intent in ("fit", "derived", "model_info") and found.base_model is None:
         _model_noun(scan)
     hardware = found.memory_kind is not None or _RUN_ON_RE.search(scan.original)  # "on multiple 4090s"

@@ -156,6 +156,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("модель для программирования на 16 гб", {"tasks": ["code"]}),
         ("have you tried porting newer LLMs, like from 2024-May onwards, to RK3588?", {"base_model": None}),
         ("How about the 72b?", {"intent": "derived", "params_min_b": 72}),
+        ("How much is required to fine-tune the 7B model?", {"intent": "model_info"}),
+        ("Finetune 70B on 24GB 4090?", {"base_model": None, "params_min_b": 70, "memory_gb": 24}),
         ("Specifically 40b version would be great because 8b one seems to be censored.", {"intent": "derived"}),
         ("is the 7b good for roleplay on 8gb?", {"intent": "fit", "memory_gb": 8}),
         ("which is the best 7b model for coding?", {"intent": None, "params_max_b": 7}),
