@@ -1745,6 +1745,11 @@ def _mentioned_spans(text: str) -> list[tuple[int, int]]:
             clause = _CLAUSE_END_RE.search(rest)
             end = clause.start() if clause else len(rest)
         spans.append((match.start(), match.end() + end))
+    for match in itertools.islice(_OR_OTHER_RE.finditer(text), MAX_NAMES):  # "with deepseek or kimi or other models"
+        leads = list(_EXAMPLES_LEAD_RE.finditer(text, max(0, match.start() - 150), match.start()))
+        first = _FAMILY_RE.search(text, leads[-1].end(), match.start()) if leads else None
+        if first:  # from the first model named ("with Chinese deepseek or ...": the language is still asked for)
+            spans.append((first.start(), match.start()))  # the examples; "or other chinese models" still asks
     for match in itertools.islice(_TRAILING_EXAMPLE_RE.finditer(text), MAX_NAMES):  # "Use llama for example."
         window = max(0, match.start() - 160)  # the clause before is an example
         start = max(window - 1, *(text.rfind(mark, window, match.start()) for mark in ".!?\n,;(")) + 1
@@ -1752,6 +1757,11 @@ def _mentioned_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A list ending in "or other models" names examples: "with deepseek or qwen-turbo or kimi or other large models"
+_OR_OTHER_RE = re.compile(
+    r"(?<![a-z])(?:or|and)\s++(?:any\s++|some\s++)?+others?+(?:\s++[a-z]++){0,3}?\s++(?:models?|llms?|ones)(?![a-z])"
+)
+_EXAMPLES_LEAD_RE = re.compile(r"(?<![a-z])(?:with|like|such\s++as|e\.g\.|including|from)\s")
 _TRAILING_EXAMPLE_RE = re.compile(r"(?<![a-z])(?:for\s++example|for\s++instance|e\.g\.?+)(?=\s*+(?:[.!?)\n]|$))")
 
 
