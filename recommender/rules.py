@@ -272,6 +272,11 @@ def _base_model(scan: _Scan) -> None:
         scan.found.intent = "derived" if _DERIVED_LEAD_RE.match(lead) or quantized else "alternatives"
         scan.blank(match.start(), listed.end() if listed else end)  # "better than X" is not a sort
         return
+    cyrillic = _CYRILLIC_BASE_RE.search(scan.original)  # "вместо Гемини", "аналог гигачата"
+    if cyrillic:
+        scan.found.base_model, scan.found.intent = cyrillic.group("model"), "alternatives"
+        scan.blank(cyrillic.start(), cyrillic.end())
+        return
     for match in _BASE_AFTER_RE.finditer(scan.original):  # "phi-4 finetunes", "Qwen2.5-7B аналоги"
         if _QUANT_RE.fullmatch(match.group("model").lower()):
             continue
@@ -284,6 +289,11 @@ def _base_model(scan: _Scan) -> None:
 _KIND_BEFORE_LIKE_RE = re.compile(
     r"(?i:(?<![a-z])(?:(?:models|llms|ones)\s++(?:[a-z]++\s++)?+|(?:local|other|open[\s-]?source|different|free|offline"
     r"|self-hosted|quantized)\s++(?:models?|llms?)\s++)$)"
+)
+# Hosted models named in Cyrillic after a lead: "вместо Гемини", "аналог гигачата", "замена чат гпт"
+_CYRILLIC_BASE_RE = re.compile(
+    r"(?i:(?<![а-я])(?:вместо|аналог\w*+|альтернатив\w*+|замен\w*+|похож\w*+\s++на)\s++(?:для\s++)?+"
+    r"(?P<model>гемини|джемини|гигачат\w*+|(?:чат\s?+)?+гпт(?:[\s-]?+\d[\w.]*+)?+|яндекс\s?+гпт\w*+)(?![а-я]))"
 )
 _THAN_RE = re.compile(r"(?i:(?<!\w)\w++\s++than)$")
 # "Is X better than Y", "would X be faster than Y": the question's subject is a named model

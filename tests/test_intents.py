@@ -152,6 +152,8 @@ def test_rules_read_the_intent(rules: RequestParser, text: str, intent: str | No
         ("run this model on a GPU through python at 5 tok/s", {"tasks": []}),
         ("thanks for your great code. I read the docs: what VRAM do I need?", {"tasks": []}),
         ("help me write python scripts", {"tasks": ["code"]}),
+        ("Выбрать модель вместо Гемини", {"intent": "alternatives", "base_model": "Гемини"}),
+        ("Нужен локальный аналог гигачата на 16 гб", {"intent": "alternatives", "memory_gb": 16}),
         ("Could GPT-4 be replaced with deepseek or qwen-turbo or kimi or other large models?", {"families": []}),
         ("i want to use chatglm model or other chinese models?", {"languages": ["zh"]}),
         ("Возможно ли запустить программу на машине 24 GB (RTX 4090 24GB)?", {"tasks": []}),
