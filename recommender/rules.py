@@ -185,7 +185,7 @@ _BASE_LEADS = (
 )
 _BASE_RE = re.compile(
     _WORD_START + r"(?i:(?:" + "|".join(_BASE_LEADS) + r")"  # a lead starts a word ("dissimilar" is no lead)
-    r"\s++(?:есть\s++)?+(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++|у\s++|от\s++)?(?:the\s++)?"
+    r"\s++(?:есть\s++)?+(?:to\s++|for\s++|of\s++|на\s++|для\s++|с\s++|у\s++|от\s++)?(?:the\s++|an?\s++(?=\S*\d))?"
     r"(?:(?:using|calling|paying\s++for|making\s++(?:api\s++)?+(?:requests|calls)\s++to)\s++)?+)"
     r"[\"'«“`]?(?P<model>" + _MODEL_TOKEN + _MODEL_TAIL + r")"
 )
@@ -819,7 +819,7 @@ def _aside_spans(text: str, in_story: bool) -> tuple[tuple[int, int], ...]:
 
 
 _GPU_NAME_RE = re.compile(
-    r"(?i:(?:rtx|gtx|rx|radeon|geforce|quadro|tesla|arc)(?![a-z])|[ahvlt]\d{2,3}(?![\w.])|m[1-5](?![\w.]))"
+    r"(?i:(?:rtx|gtx|rx|radeon|geforce|quadro|tesla|arc)(?![a-z])|[ahvlt]\d{2,3}(?![\w.])|[tpl]4(?![\w.])|m[1-5](?![\w.]))"
 )
 _SIZE_IN_NAME_RE = re.compile(r"(?i:\d(?:b|m)(?![a-z]))")
 _SIZE_ANYWHERE_RE = re.compile(r"(?i:(?<![\w.])\d++(?:\.\d++)?+\s*+(?:b|bn|billion|млрд|б)(?![a-zа-я]))")
@@ -1234,7 +1234,7 @@ _CPU_ONLY = _words(
     r"|на\s+процессоре|(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:require|need)\s+(?:a\s+)?(?:gpu|graphics\s+card)"
 )
 _APPLE_WORDS = _words(
-    r"mac\s*+book|macbook|macos|mac\s*+os|mac\s*+mini|mac\s*+studio|imac|(?<![a-z])mac(?![a-z])|apple|unified\s*+memory"
+    r"mac\s*+book|macbook|macos|mac\s*+os|mac\s*+mini|mac\s*+studio|imac|(?<![a-z])macs?(?![a-z])|apple|unified\s*+memory"
     r"|(?<![а-я])мак(?:а|е|у|ом|ос|бук\w*)?(?![а-я])|макбук\w*|эппл|unified|унифицирован\w*"
 )
 
